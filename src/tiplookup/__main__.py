@@ -1,0 +1,3 @@
+from tiplookup.cli import main
+
+main()

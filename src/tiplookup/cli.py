@@ -1,0 +1,88 @@
+"""The command line: parse arguments, make one core call, hand the result to render.
+
+Commands live in ``tiplookup.commands``; this module builds the app, holds the
+global options and turns TiplookupError into ``tiplookup: error: …`` and an exit code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from tiplookup import __version__
+from tiplookup.commands import state
+from tiplookup.errors import TiplookupError
+
+
+class _Group(TyperGroup):
+    """Catches our error family once: one line on stderr and the error's exit code."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except TiplookupError as exc:
+            from tiplookup import render
+
+            render.error(exc.message + (f" ({exc.hint})" if exc.hint else ""))
+            ctx.exit(int(exc.exit_code))
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="tiplookup",
+    help="Offline lookup and referral over the Lao PDR anti-trafficking directory.",
+    no_args_is_help=True,
+    add_completion=False,
+    # A traceback must never show local variables: a query can describe a victim.
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tiplookup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--directory",
+            envvar="TIPLOOKUP_DIRECTORY",
+            help="Use this directory file instead of the bundled one (also $TIPLOOKUP_DIRECTORY).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find the right organisation for a trafficking survivor's needs, offline."""
+    state.configure(directory=directory)
+
+
+def _register() -> None:
+    from tiplookup.commands import validate
+
+    validate.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:
+        raise SystemExit(0) from None

@@ -1,0 +1,1 @@
+"""Typer commands, one module per area. Each module has ``register(app)``."""

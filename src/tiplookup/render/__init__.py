@@ -1,0 +1,49 @@
+"""The one place that writes to the terminal. rich is imported here, lazily, and nowhere else."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from tiplookup.text import one_line
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def is_terminal(stream: TextIO | None = None) -> bool:
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def no_color() -> bool:
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console for a terminal. Never parses markup or emoji codes in data."""
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        no_color=no_color(),
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def error(message: str) -> None:
+    """``tiplookup: error: …`` on one line of stderr."""
+    sys.stderr.write(f"tiplookup: error: {one_line(message)}\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"tiplookup: warning: {one_line(message)}\n")
+
+
+def out(text: str) -> None:
+    """Plain text to stdout (for pipes and files)."""
+    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
