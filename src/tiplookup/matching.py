@@ -1,0 +1,273 @@
+"""The words of a query and of an organisation, and how well two words match.
+
+Shared by the indexed search and its brute-force reference, so both decide the same way.
+Words are folded (case, accents, apostrophes), lightly stemmed ("shelters" → "shelter") and
+compared exactly, by romanisation ("sengsawang" ~ "sengsavang"), by prefix, or by a
+fuzzy ratio, which is only tried when the word appears nowhere in the directory exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from tiplookup import places, taxonomy
+from tiplookup.model import Organization
+
+#: Searchable fields, best first: a word found in several counts for the first.
+FIELDS = ("name", "alternate_names", "services", "places", "description")
+WEIGHTS = {"name": 100, "alternate_names": 100, "services": 90, "places": 85, "description": 75}
+_FIELD_WORDS = {
+    "name": "in name",
+    "alternate_names": "in other names",
+    "services": "in services",
+    "places": "in address or area",
+    "description": "in description",
+}
+STOPWORDS = frozenset(
+    ["a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"]
+)
+MIN_PREFIX = 4  # "traf" finds "trafficking"; "lao" does not find "laos…"
+MIN_FUZZY = 4  # fuzzy matching of 3-letter words lists half the directory ("lwu" ~ "lyu")
+FUZZY_CUTOFF = 80.0  # fuzz.ratio: "disability" ~ "disabilities" is 81.8
+
+_ROMANISATION = (
+    ("ph", "p"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("x", "s"),
+    ("w", "v"),
+    ("y", "i"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+)
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def stem(word: str) -> str:
+    """A light English stem: plural endings only, so stems stay readable."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def romanised(word: str) -> str:
+    """One spelling for Lao words written in Latin letters several ways (w/v, x/s, ph/p…)."""
+    for old, new in _ROMANISATION:
+        word = word.replace(old, new)
+    return _REPEATS.sub(r"\1", word)
+
+
+def words(text: str) -> list[str]:
+    return [stem(w) for w in taxonomy.fold(text).split() if w not in STOPWORDS]
+
+
+def word_quality(typed: str, word: str, *, exact_exists: bool) -> float:
+    """How well a vocabulary ``word`` matches a ``typed`` query word, 0–100 (0: no match)."""
+    if word == typed:
+        return 100.0
+    if romanised(word) == romanised(typed):
+        return 95.0
+    if len(typed) >= MIN_PREFIX and word.startswith(typed):
+        return 90.0
+    if exact_exists or len(typed) < MIN_FUZZY:
+        return 0.0
+    from rapidfuzz import fuzz
+
+    ratio = fuzz.ratio(typed, word)
+    return ratio if ratio >= FUZZY_CUTOFF else 0.0
+
+
+# -- organisations -------------------------------------------------------------------------
+
+
+def field_texts(org: Organization) -> dict[str, str]:
+    services = [taxonomy.get(s) for s in org.services if taxonomy.is_known(s)]
+    service_words = [t for s in services for t in (s.label, *s.source_labels, *s.synonyms)]
+    place_words = [org.location.address, org.location.district or ""] if org.location else []
+    area = org.service_area.provinces + ((org.province,) if org.province else ())
+    place_words += [places.province_name(p) for p in area if places.is_province(p)]
+    return {
+        "name": f"{org.name} {org.source_name}",
+        "alternate_names": " ".join(org.alternate_names),
+        "services": " ".join([*service_words, *org.source_services]),
+        "places": " ".join(place_words),
+        "description": org.description,
+    }
+
+
+def org_words(org: Organization) -> dict[str, str]:
+    """Every word of an organisation → the best field it appears in."""
+    out: dict[str, str] = {}
+    for field, text in field_texts(org).items():
+        for word in words(text):
+            out.setdefault(word, field)
+    return out
+
+
+def fold_name(org: Organization) -> str:
+    return taxonomy.fold(org.name)
+
+
+def _name_form(text: str) -> str:
+    return " ".join(romanised(w) for w in words(text))
+
+
+def name_forms(org: Organization) -> list[tuple[str, str, str]]:
+    """(comparable form, what it is, the name) for the name, the source's heading and each
+    alternate name."""
+    out = [(org.name, "name"), (org.source_name, "name")]
+    for alt in org.alternate_names:
+        acronym = " " not in alt and sum(c.isupper() for c in alt) >= 2
+        out.append((alt, "acronym" if acronym else "also known as"))
+    return [(form, what, name) for name, what in out if name and (form := _name_form(name))]
+
+
+def name_reason(what: str, name: str, query: str) -> str:
+    close = "" if taxonomy.fold(name) == taxonomy.fold(query) else f" (for '{query.strip()}')"
+    return f"{what} '{name}'{close}"
+
+
+def query_name_forms(query: str) -> set[str]:
+    form = _name_form(query)
+    return {form} if form else set()
+
+
+def closest_names(orgs: Sequence[Organization], query: str, limit: int = 3) -> tuple[str, ...]:
+    """Names (or alternate names) that look most like ``query``, for 'did you mean'."""
+    from rapidfuzz import fuzz, process
+
+    typed = taxonomy.fold(query)
+    if not typed:
+        return ()
+    choices = {
+        (i, n): taxonomy.fold(n) for i, o in enumerate(orgs) for n in (o.name, *o.alternate_names)
+    }
+    found = process.extract(typed, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70)
+    names = dict.fromkeys(orgs[key[0]].name for _, _, key in found)
+    return tuple(names)[:limit]
+
+
+# -- queries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str  # as typed, folded
+    words: tuple[str, ...]  # stems to find in the text
+    service: str | None = None  # slug, when the term names a service
+
+
+def parse_query(query: str) -> tuple[Term, ...]:
+    """Split a query into terms, longest service phrases first ("safe house", "legal aid")."""
+    tokens = taxonomy.fold(query).split()
+    terms: list[Term] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(4, len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + size])
+            service = taxonomy.lookup(phrase) if size > 1 or phrase not in STOPWORDS else None
+            if service is not None or size == 1:
+                kept = words(phrase) or [stem(w) for w in phrase.split()]
+                terms.append(Term(phrase, tuple(kept), service.slug if service else None))
+                i += size
+                break
+    if any(t.text not in STOPWORDS for t in terms):
+        terms = [t for t in terms if t.text not in STOPWORDS]
+    return tuple(terms)
+
+
+def term_services(terms: Iterable[Term]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.service for t in terms if t.service))
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatch:
+    score: float  # quality × field weight / 100
+    field: str
+    word: str  # the vocabulary word that matched
+    typed: str
+    quality: float
+
+    @classmethod
+    def of(cls, quality: float, field: str, word: str, typed: str) -> WordMatch:
+        return cls(round(quality * WEIGHTS[field] / 100, 3), field, word, typed, quality)
+
+    def sort_key(self) -> tuple[float, int, str]:
+        return (-self.score, FIELDS.index(self.field), self.word)
+
+    @property
+    def reason(self) -> str:
+        close = f" (for '{self.typed}')" if self.word != self.typed else ""
+        return f"{_FIELD_WORDS[self.field]}: '{self.word}'{close}"
+
+
+def keep_best(best: dict[int, WordMatch], i: int, match: WordMatch) -> None:
+    old = best.get(i)
+    if old is None or match.sort_key() < old.sort_key():
+        best[i] = match
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMatch:
+    score: float  # mean over the query's terms
+    fields: frozenset[str]
+    reasons: tuple[str, ...]
+    in_name: bool  # every term is a word of the name or an alternate name, spelled exactly
+
+
+_TermMatch = tuple[float, set[str], list[str], bool]  # score, fields, reasons, in_name
+
+#: How reasons from the name fields begin; an exact name match says it better.
+NAME_REASONS = (_FIELD_WORDS["name"], _FIELD_WORDS["alternate_names"])
+
+
+def match_terms(
+    terms: Sequence[Term],
+    word_hits: Callable[[str], Mapping[int, WordMatch]],
+    offers: Callable[[str], set[int]],
+) -> dict[int, OrgMatch]:
+    """Organisations matching every term, with a score, the fields and the reasons."""
+    per_org: dict[int, list[_TermMatch]] | None = None
+    for term in terms:
+        found = _match_term(term, word_hits, offers)
+        if per_org is None:
+            per_org = {i: [m] for i, m in found.items()}
+        else:
+            per_org = {i: [*ms, found[i]] for i, ms in per_org.items() if i in found}
+        if not per_org:
+            return {}
+    out: dict[int, OrgMatch] = {}
+    for i, ms in (per_org or {}).items():
+        score = sum(m[0] for m in ms) / len(ms)
+        fields = frozenset(f for m in ms for f in m[1])
+        reasons = tuple(dict.fromkeys(r for m in ms for r in m[2]))
+        out[i] = OrgMatch(score, fields, reasons, all(m[3] for m in ms))
+    return out
+
+
+def _match_term(
+    term: Term,
+    word_hits: Callable[[str], Mapping[int, WordMatch]],
+    offers: Callable[[str], set[int]],
+) -> dict[int, _TermMatch]:
+    found: dict[int, _TermMatch] = {}
+    maps = [word_hits(w) for w in term.words]
+    common = set.intersection(*(set(m) for m in maps)) if maps else set()
+    for i in common:
+        matches = [m[i] for m in maps]
+        score = sum(m.score for m in matches) / len(matches)
+        in_name = all(m.quality == 100 and m.field in FIELDS[:2] for m in matches)
+        found[i] = (score, {m.field for m in matches}, [m.reason for m in matches], in_name)
+    if term.service:
+        label = taxonomy.get(term.service).label.lower()
+        plain = term.text in (taxonomy.fold(label), taxonomy.fold(term.service))
+        why = f"offers {label}" + ("" if plain else f" ('{term.text}')")
+        for i in offers(term.service):
+            in_name = i in found and found[i][3]
+            found[i] = (100.0, {"services"}, [why], in_name)
+    return found

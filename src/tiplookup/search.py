@@ -1,0 +1,379 @@
+"""Search the directory: a query, filters → ranked hits, each saying why it is listed.
+
+Pure functions: no printing. The search runs over a word index (vocabulary → organisations)
+and matches typos against the vocabulary, not against every organisation, so it stays fast
+on large directories. :func:`exhaustive_search` is the brute-force reference it is tested
+against.
+
+A query is split into terms. A phrase that is a service or one of its synonyms ("safe
+house", "lawyer") is a *service term*: organisations offering that service match it, and so
+do those whose text has its words. Every other word is a *word term*, matched against names,
+alternate names, service labels, places and descriptions. An organisation must match every
+term. A query that is (nearly) an organisation's name or acronym lists it first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from tiplookup import facts, matching, places, taxonomy
+from tiplookup.errors import NotFoundError, UsageError
+from tiplookup.matching import FIELDS, WordMatch, fold_name, name_forms, org_words, word_quality
+from tiplookup.model import KINDS, Directory, Organization, Relation
+
+__all__ = [
+    "Hit",
+    "SearchIndex",
+    "SearchResult",
+    "exhaustive_search",
+    "find_one",
+    "rank_key",
+    "search",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    org: Organization
+    score: float  # higher = better match (0 for an empty query)
+    matched: tuple[str, ...]  # fields that matched, in matching.FIELDS order
+    relation: Relation | None  # to the requested province; None when no province was given
+    reasons: tuple[str, ...]  # why it is listed, in plain words
+    warnings: tuple[str, ...]  # facts.warnings(org, today)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    hits: tuple[Hit, ...]
+    query: str
+    province: str | None  # slug
+    services: tuple[str, ...]  # service slugs used: from --service, then from query words
+    suggestions: tuple[str, ...]  # closest organisation names when nothing matched
+    hints: tuple[str, ...] = ()  # what to change when nothing matched ("try without --province")
+
+
+def rank_key(
+    org: Organization, relation: Relation | None, today: dt.date
+) -> tuple[int, bool, bool]:
+    """The shared order: relation to the province, active before ended, contactable first."""
+    return (relation.value if relation is not None else 0, org.ended(today), not org.contactable)
+
+
+class SearchIndex:
+    """The directory's words, built once: word → {organisation index: best field}."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self.orgs = directory.organizations
+        self.postings: dict[str, dict[int, str]] = {}
+        self.names: dict[str, list[tuple[int, str, str]]] = {}
+        self.offers: dict[str, set[int]] = {}
+        for i, org in enumerate(self.orgs):
+            for word, field in org_words(org).items():
+                self.postings.setdefault(word, {})[i] = field
+            for form, what, name in name_forms(org):
+                self.names.setdefault(form, []).append((i, what, name))
+            for slug in org.services:
+                self.offers.setdefault(slug, set()).add(i)
+        self.vocabulary = sorted(self.postings)
+        self.by_key: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            self.by_key.setdefault(matching.romanised(word), []).append(word)
+
+    @classmethod
+    def build(cls, directory: Directory) -> SearchIndex:
+        return cls(directory)
+
+    def candidates(self, word: str) -> set[str]:
+        """Vocabulary words that may match ``word``: exact, romanised, prefix and fuzzy."""
+        found = set(self.by_key.get(matching.romanised(word), ()))
+        if word in self.postings:
+            found.add(word)
+        elif len(word) >= matching.MIN_FUZZY:
+            from rapidfuzz import fuzz, process
+
+            found.update(
+                w
+                for w, _, _ in process.extract(
+                    word,
+                    self.vocabulary,
+                    scorer=fuzz.ratio,
+                    score_cutoff=matching.FUZZY_CUTOFF,
+                    limit=None,
+                )
+            )
+        if len(word) >= matching.MIN_PREFIX:
+            start = bisect_left(self.vocabulary, word)
+            for w in self.vocabulary[start:]:
+                if not w.startswith(word):
+                    break
+                found.add(w)
+        return found
+
+    def word_hits(self, word: str) -> dict[int, WordMatch]:
+        exact = word in self.postings
+        best: dict[int, WordMatch] = {}
+        for candidate in self.candidates(word):
+            quality = word_quality(word, candidate, exact_exists=exact)
+            if quality <= 0:
+                continue
+            for i, field in self.postings[candidate].items():
+                matching.keep_best(best, i, WordMatch.of(quality, field, candidate, word))
+        return best
+
+    def exact_names(self, query: str) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for form in matching.query_name_forms(query):
+            for i, what, name in self.names.get(form, ()):
+                out.setdefault(i, matching.name_reason(what, name, query))
+        return out
+
+
+def search(
+    directory: Directory,
+    query: str = "",
+    *,
+    province: str | None = None,
+    services: Sequence[str] = (),
+    kind: str | None = None,
+    limit: int | None = None,
+    today: dt.date | None = None,
+    index: SearchIndex | None = None,
+) -> SearchResult:
+    """Ranked organisations for ``query``, filtered by province, services and kind."""
+    if index is None or index.directory is not directory:
+        index = SearchIndex.build(directory)
+    return _run(
+        directory.organizations,
+        query,
+        index.word_hits,
+        lambda slug: index.offers.get(slug, set()),
+        index.exact_names,
+        province=province,
+        services=services,
+        kind=kind,
+        limit=limit,
+        today=today,
+    )
+
+
+def exhaustive_search(
+    directory: Directory,
+    query: str = "",
+    *,
+    province: str | None = None,
+    services: Sequence[str] = (),
+    kind: str | None = None,
+    limit: int | None = None,
+    today: dt.date | None = None,
+) -> SearchResult:
+    """The same search by brute force over every organisation: the reference for tests."""
+    orgs = directory.organizations
+    words = [org_words(org) for org in orgs]
+    vocabulary = {w for org_map in words for w in org_map}
+
+    def word_hits(word: str) -> dict[int, WordMatch]:
+        best: dict[int, WordMatch] = {}
+        for i, org_map in enumerate(words):
+            for candidate, field in org_map.items():
+                quality = word_quality(word, candidate, exact_exists=word in vocabulary)
+                if quality > 0:
+                    matching.keep_best(best, i, WordMatch.of(quality, field, candidate, word))
+        return best
+
+    def exact_names(text: str) -> dict[int, str]:
+        wanted = matching.query_name_forms(text)
+        out: dict[int, str] = {}
+        for i, org in enumerate(orgs):
+            for form, what, name in name_forms(org):
+                if form in wanted:
+                    out.setdefault(i, matching.name_reason(what, name, text))
+        return out
+
+    return _run(
+        orgs,
+        query,
+        word_hits,
+        lambda slug: {i for i, org in enumerate(orgs) if org.offers(slug)},
+        exact_names,
+        province=province,
+        services=services,
+        kind=kind,
+        limit=limit,
+        today=today,
+    )
+
+
+def _run(
+    orgs: Sequence[Organization],
+    query: str,
+    word_hits: Callable[[str], Mapping[int, WordMatch]],
+    offers: Callable[[str], set[int]],
+    exact_names: Callable[[str], dict[int, str]],
+    *,
+    province: str | None,
+    services: Sequence[str],
+    kind: str | None,
+    limit: int | None,
+    today: dt.date | None,
+) -> SearchResult:
+    on = today or facts.today()
+    province = _check_province(province)
+    wanted = tuple(dict.fromkeys(taxonomy.resolve(s).slug for s in services))
+    _check_kind(kind)
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be at least 1, not {limit}")
+    terms = matching.parse_query(query)
+    if query.strip() and not terms:
+        raise UsageError(f"nothing to search for in {query!r}: it has no letters or digits")
+
+    names = exact_names(query) if terms else {}
+    matches = matching.match_terms(terms, word_hits, offers)
+    pool = set(matches) | set(names) if terms else set(range(len(orgs)))
+
+    ranked: list[tuple[tuple[object, ...], Hit]] = []
+    for i in pool:
+        org = orgs[i]
+        relation = org.relation_to(province) if province else None
+        if province and relation is None:
+            continue
+        if (kind and org.kind != kind) or not all(org.offers(s) for s in wanted):
+            continue
+        hit = _hit(org, relation, province, wanted, names.get(i), matches.get(i), on)
+        in_name = i in names or (i in matches and matches[i].in_name)
+        order = (not in_name, *rank_key(org, relation, on), -hit.score, fold_name(org), org.id)
+        ranked.append((order, hit))
+    hits = [hit for _, hit in sorted(ranked, key=lambda pair: pair[0])]
+    used = wanted + tuple(s for s in matching.term_services(terms) if s not in wanted)
+    result = SearchResult(tuple(hits[:limit]), query, province, used, ())
+    if not hits:
+        return _explain(result, orgs, query, word_hits, offers, exact_names, terms, kind, on)
+    return result
+
+
+def _hit(
+    org: Organization,
+    relation: Relation | None,
+    province: str | None,
+    wanted: tuple[str, ...],
+    name_reason: str | None,
+    match: matching.OrgMatch | None,
+    on: dt.date,
+) -> Hit:
+    reasons: list[str] = []
+    if name_reason:
+        reasons.append(name_reason)
+    if relation is not None:
+        reasons.append(facts.relation_text(relation, province))
+    reasons.extend(f"offers {taxonomy.get(s).label.lower()}" for s in wanted)
+    fields: set[str] = {"name"} if name_reason else set()
+    score = 100.0 if name_reason else 0.0
+    if match is not None:
+        reasons.extend(
+            r for r in match.reasons if not (name_reason and r.startswith(matching.NAME_REASONS))
+        )
+        fields.update(match.fields)
+        score = max(score, match.score)
+    return Hit(
+        org=org,
+        score=round(score, 1),
+        matched=tuple(f for f in FIELDS if f in fields),
+        relation=relation,
+        reasons=tuple(dict.fromkeys(reasons)),
+        warnings=facts.warnings(org, on),
+    )
+
+
+def _check_province(province: str | None) -> str | None:
+    if province is None or places.is_province(province):
+        return province
+    return places.resolve_province(province).slug
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}", hint=f"valid kinds: {', '.join(KINDS)}")
+
+
+def _explain(
+    result: SearchResult,
+    orgs: Sequence[Organization],
+    query: str,
+    word_hits: Callable[[str], Mapping[int, WordMatch]],
+    offers: Callable[[str], set[int]],
+    exact_names: Callable[[str], dict[int, str]],
+    terms: tuple[matching.Term, ...],
+    kind: str | None,
+    on: dt.date,
+) -> SearchResult:
+    """Nothing matched: the closest names, and which word or filter shut everything out."""
+    hints: list[str] = []
+    matched_query = set(matching.match_terms(terms, word_hits, offers)) | set(exact_names(query))
+    if terms and not matched_query:
+        for term in terms:
+            if not matching.match_terms((term,), word_hits, offers):
+                hints.append(f"no organisation matches {term.text!r}")
+    elif terms or result.province or result.services or kind:
+        dropped = [f"--province {result.province}"] if result.province else []
+        dropped += [
+            f"--service {s}" for s in result.services if s not in matching.term_services(terms)
+        ]
+        dropped += [f"--kind {kind}"] if kind else []
+        count = len(matched_query) if terms else len(orgs)
+        if dropped:
+            hints.append(
+                f"try without {' '.join(dropped)} ({count} organisation(s) match without filters)"
+            )
+    suggestions = matching.closest_names(orgs, query) if query.strip() else ()
+    return SearchResult(
+        result.hits, result.query, result.province, result.services, suggestions, tuple(hints)
+    )
+
+
+def find_one(
+    directory: Directory, id_or_name: str, *, index: SearchIndex | None = None
+) -> Organization:
+    """One organisation by id, name, acronym or a search that finds exactly one.
+
+    Raises UsageError (exit 2) listing the candidates when several match, and
+    NotFoundError (exit 1) naming the closest names when none does.
+    """
+    text = id_or_name.strip()
+    if not text:
+        raise UsageError("give an organisation id or name", hint="run 'tiplookup list' to see them")
+    org = directory.get(text)
+    if org is not None:
+        return org
+    index = (
+        index
+        if index is not None and index.directory is directory
+        else SearchIndex.build(directory)
+    )
+    named = index.exact_names(text) if matching.parse_query(text) else {}
+    if len(named) == 1:
+        return directory.organizations[next(iter(named))]
+    if named:
+        _ambiguous(text, [directory.organizations[i] for i in sorted(named)])
+    result = search(directory, text, index=index) if matching.parse_query(text) else None
+    if result is not None and len(result.hits) == 1:
+        return result.hits[0].org
+    if result is not None and result.hits:
+        _ambiguous(text, [h.org for h in result.hits])
+    close = matching.closest_names(directory.organizations, text)
+    raise NotFoundError(
+        f"no organisation called {text!r}"
+        + (f"; closest names: {', '.join(close)}" if close else ""),
+        hint="run 'tiplookup list' to see every id",
+    )
+
+
+def _ambiguous(text: str, orgs: Sequence[Organization]) -> None:
+    shown = "; ".join(f"{o.id} ({o.name})" for o in orgs[:10])
+    more = f"; and {len(orgs) - 10} more" if len(orgs) > 10 else ""
+    raise UsageError(
+        f"{text!r} matches {len(orgs)} organisations: {shown}{more}",
+        hint="give one of these ids",
+    )
