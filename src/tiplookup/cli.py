@@ -72,9 +72,10 @@ def main_options(
 
 
 def _register() -> None:
-    from tiplookup.commands import validate
+    from tiplookup.commands import refer, validate
 
     validate.register(app)
+    refer.register(app)
 
 
 _register()
