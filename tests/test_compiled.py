@@ -1,0 +1,147 @@
+"""The compiled directory cache: used when current, rebuilt when anything it depends on changes,
+and never an error when it is damaged."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tiplookup import compiled
+from tiplookup import directory as directory_module
+from tiplookup.errors import DataError, ValidationFailed
+
+ENTRY = """
+[[organization]]
+id = "{id}"
+name = "{name}"
+kind = "ngo"
+services = ["shelter"]
+"""
+
+Loads = list[Path]
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> Loads:
+    """Every time the slow path (read TOML and validate) runs, the file it read."""
+    seen: Loads = []
+    real = directory_module.load
+
+    def counting(path: Path | None = None) -> object:
+        seen.append(Path(str(path)))
+        return real(path)
+
+    monkeypatch.setattr(directory_module, "load", counting)
+    return seen
+
+
+@pytest.fixture
+def old_file(write_directory: Callable[..., Path]) -> Path:
+    """A directory file last changed long ago (not 'racy')."""
+    path = write_directory(ENTRY.format(id="sengsavang", name="Sengsavang"))
+    os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    return path
+
+
+def test_second_load_comes_from_the_cache(old_file: Path, loads: Loads) -> None:
+    first = compiled.load(old_file)
+    second = compiled.load(old_file)
+    assert second == first
+    assert [o.id for o in second.organizations] == ["sengsavang"]
+    assert loads == [old_file]
+    assert compiled.cache_file(old_file).is_file()
+
+
+def test_cache_lives_under_tiplookup_cache(old_file: Path, isolated_user_dirs: Path) -> None:
+    compiled.load(old_file)
+    assert compiled.cache_file(old_file).is_relative_to(isolated_user_dirs / "cache")
+
+
+def test_a_changed_file_is_detected(old_file: Path, loads: Loads) -> None:
+    compiled.load(old_file)
+    old_file.write_text(ENTRY.format(id="lao-womens-union", name="Lao Women's Union"), "utf-8")
+    assert [o.id for o in compiled.load(old_file).organizations] == ["lao-womens-union"]
+    assert len(loads) == 2
+
+
+def test_same_size_same_mtime_change_is_caught_when_racy(
+    write_directory: Callable[..., Path], loads: Loads
+) -> None:
+    # Written just now: the cache cannot trust the clock and checks the hash next time.
+    path = write_directory(ENTRY.format(id="aaaa", name="Aaaa"))
+    compiled.load(path)
+    before = path.stat()
+    path.write_text(ENTRY.format(id="bbbb", name="Bbbb"), "utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same time
+    assert [o.id for o in compiled.load(path).organizations] == ["bbbb"]
+
+
+def test_a_touched_file_with_the_same_content_is_not_rebuilt(old_file: Path, loads: Loads) -> None:
+    compiled.load(old_file)
+    os.utime(old_file, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    compiled.load(old_file)
+    compiled.load(old_file)
+    assert loads == [old_file]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"not a pickle at all", b"\x80\x05\x95garbage", "truncate"],
+    ids=["empty", "text", "bad-pickle", "truncated"],
+)
+def test_a_damaged_cache_is_ignored_and_rebuilt(
+    old_file: Path, loads: Loads, damage: bytes | str
+) -> None:
+    first = compiled.load(old_file)
+    cache = compiled.cache_file(old_file)
+    data = cache.read_bytes()
+    cache.write_bytes(data[: len(data) // 2] if damage == "truncate" else damage)  # type: ignore[arg-type]
+    assert compiled.load(old_file) == first
+    assert len(loads) == 2
+    assert compiled.load(old_file) == first  # the rebuilt cache is good again
+    assert len(loads) == 2
+
+
+def test_a_version_stamp_mismatch_rebuilds(
+    old_file: Path, loads: Loads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled.load(old_file)
+    monkeypatch.setattr(compiled, "__version__", "999.0")
+    compiled.load(old_file)
+    assert len(loads) == 2
+
+
+def test_a_changed_loader_module_rebuilds(
+    old_file: Path, loads: Loads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled.load(old_file)
+    real = compiled.code_stamp()
+    monkeypatch.setattr(compiled, "code_stamp", lambda: (*real[:-1], (("directory.py", 1, 2),)))
+    compiled.load(old_file)
+    assert len(loads) == 2
+
+
+def test_an_invalid_file_is_refused_and_not_cached(write_directory: Callable[..., Path]) -> None:
+    path = write_directory(ENTRY.format(id="Bad Id", name="X"))
+    with pytest.raises(ValidationFailed):
+        compiled.load(path)
+    assert not compiled.cache_file(path).exists()
+
+
+def test_a_missing_file_gives_the_loaders_error(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no such directory file"):
+        compiled.load(tmp_path / "nowhere.toml")
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(
+    old_file: Path, loads: Loads, isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = isolated_user_dirs / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", "utf-8")
+    monkeypatch.setenv("TIPLOOKUP_CACHE", str(blocker))
+    assert [o.id for o in compiled.load(old_file).organizations] == ["sengsavang"]
+    assert [o.id for o in compiled.load(old_file).organizations] == ["sengsavang"]
+    assert len(loads) == 2
