@@ -313,9 +313,9 @@ def _explain(
     hints: list[str] = []
     matched_query = set(matching.match_terms(terms, word_hits, offers)) | set(exact_names(query))
     if terms and not matched_query:
-        for term in terms:
+        for term in terms if len(terms) > 1 else ():
             if not matching.match_terms((term,), word_hits, offers):
-                hints.append(f"no organisation matches {term.text!r}")
+                hints.append(f"nothing matches the word {term.text!r}")
     elif terms or result.province or result.services or kind:
         dropped = [f"--province {result.province}"] if result.province else []
         dropped += [
@@ -324,10 +324,8 @@ def _explain(
         dropped += [f"--kind {kind}"] if kind else []
         count = len(matched_query) if terms else len(orgs)
         if dropped:
-            hints.append(
-                f"try without {' '.join(dropped)} ({count} organisation(s) match without filters)"
-            )
-    suggestions = matching.closest_names(orgs, query) if query.strip() else ()
+            hints.append(f"try without {' '.join(dropped)}: {count} organisation(s) match then")
+    suggestions = matching.closest_names(orgs, query) if terms and not matched_query else ()
     return SearchResult(
         result.hits, result.query, result.province, result.services, suggestions, tuple(hints)
     )
