@@ -72,9 +72,10 @@ def main_options(
 
 
 def _register() -> None:
-    from tiplookup.commands import refer, validate
+    from tiplookup.commands import browse, refer, validate
 
     validate.register(app)
+    browse.register(app)
     refer.register(app)
 
 
