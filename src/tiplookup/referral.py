@@ -158,6 +158,8 @@ class _Ranker:
         self.needs = needs
         self.province = province
         self.on = on
+        self._keys: dict[str, RankKey] = {}  # by organisation id: sorting asks many times
+        self._suggestions: dict[str, Suggestion] = {}
 
     def relation(self, org: Organization) -> Relation | None:
         return org.relation_to(self.province) if self.province else None
@@ -166,6 +168,12 @@ class _Ranker:
         return self.province is None or self.relation(org) is not None
 
     def key(self, org: Organization) -> RankKey:
+        known = self._keys.get(org.id)
+        if known is None:
+            known = self._keys[org.id] = self._key(org)
+        return known
+
+    def _key(self, org: Organization) -> RankKey:
         relation = self.relation(org)
         distance = relation.value if relation is not None else len(Relation)
         victim_services = sum(1 for s in org.services if _is_need(s))
@@ -174,11 +182,17 @@ class _Ranker:
             distance if self.province else 0,
             not org.contactable,
             -victim_services,  # one provider is easier for a survivor than several
-            taxonomy.fold(org.name),
+            org.name.casefold(),
             org.id,
         )
 
     def suggest(self, org: Organization) -> Suggestion:
+        known = self._suggestions.get(org.id)
+        if known is None:
+            known = self._suggestions[org.id] = self._suggest(org)
+        return known
+
+    def _suggest(self, org: Organization) -> Suggestion:
         relation = self.relation(org)
         phone = next((p for p in org.phones if p.valid and p.number), None)
         return Suggestion(

@@ -248,6 +248,7 @@ def markdown(plan: Plan) -> str:
 
 
 def table(plan: Plan) -> None:
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -278,14 +279,14 @@ def table(plan: Plan) -> None:
         term.print()
         term.print(Text("Every provider, by need (best first):", style="bold"))
         for need, providers in plan.alternatives:
-            term.print(Text(f"  {need_label(need)}:"))
+            term.print(Padding(Text(f"{need_label(need)}:"), (0, 0, 0, 2)))
             for s in providers:
-                line = f"    - {_plain_line(s, plan)}"
-                term.print(Text(line, style="red" if s.ended else ""))
+                line = Text(f"- {_plain_line(s, plan)}", style="red" if s.ended else "")
+                term.print(Padding(line, (0, 0, 0, 4)))
     if plan.gaps:
         term.print()
         term.print(Text("Gaps:", style="bold red"))
         for gap in plan.gaps:
-            term.print(Text(f"  {gap_text(plan, gap)}"))
+            term.print(Padding(Text(gap_text(plan, gap)), (0, 0, 0, 2)))
             for s in gap.elsewhere:
-                term.print(Text(f"    - {_plain_line(s)}"))
+                term.print(Padding(Text(f"- {_plain_line(s)}"), (0, 0, 0, 4)))
