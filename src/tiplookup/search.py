@@ -355,11 +355,13 @@ def find_one(
         return directory.organizations[next(iter(named))]
     if named:
         _ambiguous(text, [directory.organizations[i] for i in sorted(named)])
-    result = search(directory, text, index=index) if matching.parse_query(text) else None
-    if result is not None and len(result.hits) == 1:
-        return result.hits[0].org
-    if result is not None and result.hits:
-        _ambiguous(text, [h.org for h in result.hits])
+    hits = search(directory, text, index=index).hits if matching.parse_query(text) else ()
+    by_name = [h for h in hits if {"name", "alternate_names"} & set(h.matched)]
+    candidates = [h.org for h in by_name or hits]  # a show names an organisation
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        _ambiguous(text, candidates)
     close = matching.closest_names(directory.organizations, text)
     raise NotFoundError(
         f"no organisation called {text!r}"

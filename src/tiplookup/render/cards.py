@@ -105,10 +105,10 @@ def _phone_rows(phone: Phone, directory: Directory | None) -> list[tuple[str, st
     if not phone.valid:
         return [("phone", phone_summary(phone))]
     first = phone.display
-    if phone.number and phone.number.replace(" ", "") != phone.display.replace(" ", ""):
-        first += f"  (E.164 {phone.number})"
+    if phone.number.startswith("+"):
+        first += f" (E.164 {phone.number})"
     if phone.type != "unknown":
-        first += f"  [{phone.type}]"
+        first += f" [{phone.type}]"
     rows = [("phone", first)]
     rows += [("", f"contact: {phone.contact}")] if phone.contact else []
     rows += [("", phone.description)] if phone.description else []
