@@ -60,6 +60,13 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    no_overlay: Annotated[
+        bool,
+        typer.Option(
+            "--no-overlay",
+            help="Ignore your local additions, corrections and hidden entries (tiplookup overlay).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -68,13 +75,14 @@ def main_options(
     ] = False,
 ) -> None:
     """Find the right organisation for a trafficking survivor's needs, offline."""
-    state.configure(directory=directory)
+    state.configure(directory=directory, no_overlay=no_overlay)
 
 
 def _register() -> None:
-    from tiplookup.commands import browse, refer, validate
+    from tiplookup.commands import browse, local, refer, validate
 
     validate.register(app)
+    local.register(app)
     browse.register(app)
     refer.register(app)
 

@@ -106,13 +106,20 @@ def load(path: str | os.PathLike[str] | None = None) -> Directory:
 def check(file: Path) -> tuple[Directory | None, list[Problem]]:
     """Every problem in one file, and the directory if there were none."""
     text = read_text(file)
+    raw, problem = decode(text, str(file))
+    if raw is None:
+        return None, [problem] if problem else []
+    return parse(raw, str(file), entry_lines(text))
+
+
+def decode(text: str, path: str) -> tuple[dict[str, Any] | None, Problem | None]:
+    """Parse TOML text; on a syntax error, a Problem naming the file and line."""
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
         line = _decode_error_line(exc)
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return None, [Problem(str(file), f"not valid TOML: {msg}", line=line)]
-    return parse(raw, str(file), _entry_lines(text))
+        return None, Problem(path, f"not valid TOML: {msg}", line=line)
 
 
 def read_text(file: Path) -> str:
@@ -136,7 +143,7 @@ def _decode_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _entry_lines(text: str) -> list[int]:
+def entry_lines(text: str) -> list[int]:
     """Line number of each ``[[organization]]`` header, in order."""
     return [
         i
@@ -223,6 +230,16 @@ def parse(
         retrieved_note=str(meta.get("retrieved_note", "")),
         citations=citations,
     ), []
+
+
+def parse_entry(
+    entry: Any, path: str, *, line: int | None = None, citations: set[str] | None = None
+) -> tuple[Organization | None, list[Problem]]:
+    """Validate one ``[[organization]]`` table on its own (the user overlay uses this)."""
+    problems: list[Problem] = []
+    check = _Checker(path, problems, line, entry.get("id") if isinstance(entry, dict) else None)
+    org = _organization(entry, check, citations or set())
+    return (None if problems else org), problems
 
 
 def _unknown(

@@ -11,11 +11,13 @@ from tiplookup import directory as directory_module
 from tiplookup.model import Directory
 
 _options: dict[str, Path | None] = {"directory": None}
+_flags: dict[str, bool] = {"no_overlay": False}
 _loaded: dict[str, Directory] = {}
 
 
-def configure(*, directory: Path | None) -> None:
+def configure(*, directory: Path | None, no_overlay: bool = False) -> None:
     _options["directory"] = directory
+    _flags["no_overlay"] = no_overlay
     _loaded.clear()
 
 
@@ -23,8 +25,32 @@ def directory_path() -> Path:
     return directory_module.resolve_path(_options["directory"])
 
 
+def base_directory() -> Directory:
+    """The bundled directory (or ``--directory``), without the user's overlay."""
+    if "base" not in _loaded:
+        _loaded["base"] = directory_module.load(_options["directory"])
+    return _loaded["base"]
+
+
 def directory() -> Directory:
-    """The directory every command works on."""
+    """The directory every command works on: the base with the user's overlay on top."""
     if "d" not in _loaded:
-        _loaded["d"] = directory_module.load(_options["directory"])
+        _loaded["d"] = base_directory() if _flags["no_overlay"] else _with_overlay()
     return _loaded["d"]
+
+
+def _with_overlay() -> Directory:
+    from tiplookup import overlay, userdata
+
+    local = overlay.read(userdata.overlay_path())  # no file: one failed open, nothing more
+    if local is None:
+        return base_directory()
+    merged = overlay.merge(base_directory(), local)
+    if merged.orphans:
+        from tiplookup import render
+
+        render.warn(
+            f"{local.path}: {len(merged.orphans)} local correction(s) name ids this directory "
+            f"does not have ({', '.join(merged.orphans)}); see 'tiplookup overlay diff'"
+        )
+    return merged.directory

@@ -1,0 +1,152 @@
+"""Where the user's own files live, and how they are written without ever losing one.
+
+Paths are resolved on each call (never at import time): ``$TIPLOOKUP_HOME`` wins,
+then ``platformdirs``. Writes go to a temporary file in the same folder, are fsynced,
+then renamed over the old file, whose previous contents are kept as ``<name>.bak``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+HOME_VAR = "TIPLOOKUP_HOME"
+CACHE_VAR = "TIPLOOKUP_CACHE"
+OVERLAY_NAME = "overlay.toml"
+
+
+def user_dir() -> Path:
+    """The folder for the user's overlay: ``$TIPLOOKUP_HOME``, else the platform's data dir."""
+    env = os.environ.get(HOME_VAR)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_path("tiplookup"))
+
+
+def cache_dir() -> Path:
+    """The folder for caches: ``$TIPLOOKUP_CACHE``, else the platform's cache dir."""
+    env = os.environ.get(CACHE_VAR)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_path("tiplookup"))
+
+
+def overlay_path() -> Path:
+    return user_dir() / OVERLAY_NAME
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def ensure_dir(folder: Path) -> None:
+    """Create ``folder`` (private to the user) if it does not exist yet."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def atomic_write(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int = 0o600,
+    backup: bool = True,
+    validate: Callable[[bytes], None] | None = None,
+) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
+
+    ``validate`` runs first and may raise; then nothing is touched. The previous
+    contents are kept as ``<name>.bak`` (written the same careful way).
+    """
+    if validate is not None:
+        validate(data)
+    ensure_dir(path.parent)
+    if backup and path.exists():
+        _replace(backup_path(path), path.read_bytes(), mode)
+    _replace(path, data, mode)
+
+
+def _replace(path: Path, data: bytes, mode: int) -> None:
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(mode)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if sys.platform == "win32":  # folders cannot be opened for fsync on Windows
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<path>.lock`` for a read-modify-write of ``path``.
+
+    Another tiplookup process that wants to write waits until this one is done,
+    so two edits made at the same moment are both kept.
+    """
+    ensure_dir(path.parent)
+    lock_file = path.with_name(path.name + ".lock")
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        _lock(fd)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+if sys.platform == "win32":
+
+    def _lock(fd: int) -> None:
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:  # LK_LOCK gives up after ~10 s; keep waiting
+                continue
+
+    def _unlock(fd: int) -> None:
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+
+    def _lock(fd: int) -> None:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
