@@ -79,12 +79,13 @@ def main_options(
 
 
 def _register() -> None:
-    from tiplookup.commands import browse, local, refer, validate
+    from tiplookup.commands import browse, local, refer, sheet, validate
 
     validate.register(app)
     local.register(app)
     browse.register(app)
     refer.register(app)
+    sheet.register(app)
 
 
 _register()
