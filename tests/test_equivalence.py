@@ -1,0 +1,171 @@
+"""Goal 4 of issue 7: the fast paths give the same answers as the slow, obvious ones.
+
+The indexed search must list the same hits, in the same order, with the same reasons, as
+the brute-force ``exhaustive_search``, on the bundled directory and on a generated one;
+a directory loaded from the compiled cache must equal one read from the file; and the
+fast ASCII path of ``taxonomy.fold`` must agree with the character-by-character rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import unicodedata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tiplookup import compiled, search, taxonomy
+from tiplookup import directory as directory_module
+from tiplookup.model import Directory
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 12, 4)
+
+QUERIES = [
+    "",
+    "shelter",
+    "shelters",
+    "shelterr",  # typo
+    "sengsavang",
+    "sengsawang",  # another romanisation
+    "afesip",
+    "legal aid",
+    "lawyer",
+    "safe house",
+    "womens union",
+    "lao women's union",
+    "traf",  # short prefix
+    "sav",  # too short for a prefix
+    "savan",
+    "repatriaton",  # typo
+    "child protection",
+    "houaphanh",
+    "phonsavan",
+    "clinic recovery",
+    "ATD",
+    "unicef",
+    "zzzzqqq",  # nothing
+]
+FILTERS: list[dict[str, Any]] = [
+    {},
+    {"province": "savannakhet"},
+    {"province": "vientiane-capital", "services": ["legal-aid"]},
+    {"services": ["shelter"]},
+    {"kind": "ngo"},
+    {"province": "champasak", "limit": 3},
+]
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Directory:
+    return directory_module.load(directory_module.bundled_path())
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Directory:
+    path = tmp_path_factory.mktemp("generated") / "directory-1500.toml"
+    _generator().write(path, 1_500, seed=11)
+    return directory_module.load(path)
+
+
+def _both(directory: Directory, index: search.SearchIndex, query: str, **filters: Any) -> Any:
+    outcomes = []
+    for run in (search.search, search.exhaustive_search):
+        kwargs = dict(filters, today=TODAY)
+        if run is search.search:
+            kwargs["index"] = index
+        try:
+            outcomes.append(run(directory, query, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - both must fail the same way
+            outcomes.append((type(exc), str(exc)))
+    return outcomes
+
+
+def _assert_same(directory: Directory, cases: list[tuple[str, dict[str, Any]]]) -> int:
+    index = search.SearchIndex.build(directory)
+    hits = 0
+    for query, filters in cases:
+        fast, slow = _both(directory, index, query, **filters)
+        assert fast == slow, (query, filters)
+        hits += len(getattr(fast, "hits", ()))
+    return hits
+
+
+def test_indexed_search_equals_exhaustive_on_the_bundled_directory(bundled: Directory) -> None:
+    cases = [(query, filters) for query in QUERIES for filters in FILTERS]
+    assert _assert_same(bundled, cases) > 100  # the queries do find things
+
+
+def test_indexed_search_equals_exhaustive_on_a_generated_directory(generated: Directory) -> None:
+    # The brute-force reference takes about a second a query here: a sample of the grid.
+    assert len(generated) == 1_500
+    name = generated.organizations[7].name
+    cases = [
+        ("shelter", {"province": "savannakhet"}),
+        ("shelterr", {}),
+        ("legal aid", {"services": ["shelter"]}),
+        ("traf", {"kind": "ngo"}),
+        ("sav", {}),
+        ("savan", {"province": "champasak", "limit": 3}),
+        ("sengsawang", {}),
+        ("repatriaton", {"province": "vientiane-capital", "services": ["legal-aid"]}),
+        ("womens union", {}),
+        ("dokmai shelter", {}),
+        (name, {}),
+        ("", {"province": "houaphanh", "services": ["medical-care"]}),
+        ("zzzzqqq", {}),
+    ]
+    assert _assert_same(generated, cases) > 1000
+
+
+def test_the_cached_directory_equals_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "directory-300.toml"
+    _generator().write(path, 300, seed=3)
+    from_file = directory_module.load(path)
+    assert compiled.load(path) == from_file  # cold: built and written
+    assert compiled.load(path) == from_file  # warm: read back from the cache
+
+
+def test_generated_directories_are_deterministic(tmp_path: Path) -> None:
+    generate = _generator()
+    a = generate.write(tmp_path / "a.toml", 50, seed=5).read_bytes()
+    b = generate.write(tmp_path / "b.toml", 50, seed=5).read_bytes()
+    assert a == b
+    assert a != generate.write(tmp_path / "c.toml", 50, seed=6).read_bytes()
+
+
+def _reference_fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c) or ord(c) >= 0x0E80)
+    text = text.replace("'", "").replace("’", "")
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+@pytest.mark.parametrize(
+    "text", ["Lao Women’s Union", "ℍello", "Xaysétha", "ແຂວງ ສະຫວັນນະເຂດ", "ß", "a_b-c", "ǅ"]
+)
+def test_fold_fast_path_agrees_with_the_rule(text: str) -> None:
+    assert taxonomy.fold(text) == _reference_fold(text)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_fold_agrees_with_the_rule_on_any_text(text: str) -> None:
+    assert taxonomy.fold(text) == _reference_fold(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
+def test_fold_agrees_with_the_rule_on_ascii(text: str) -> None:
+    assert taxonomy.fold(text) == _reference_fold(text)
