@@ -44,20 +44,25 @@ footer { margin-top: 1rem; font-size: 0.8rem; color: #444; border-top: 1px solid
 @media (max-width: 30rem) {
   body { font-size: 16px; padding: 0.5rem; }
   .entries { grid-template-columns: 1fr; }
-  article dl, header dl { grid-template-columns: 1fr; }
+  article dl { grid-template-columns: 1fr; }
   article dt { font-weight: bold; margin-top: 0.2rem; }
 }
-@page { size: A4; margin: 12mm 11mm 14mm; }
+@page { size: A4; margin: 10mm 10mm 12mm; }
 @media print {
-  body { font-size: 9.5pt; max-width: none; padding: 0; }
-  h1 { font-size: 15pt; }
-  h2 { font-size: 11pt; break-after: avoid; -webkit-print-color-adjust: exact;
-    print-color-adjust: exact; }
-  .entries { grid-template-columns: 1fr 1fr; gap: 2mm; }
-  article { break-inside: avoid; padding: 1.5mm 2.5mm; }
-  article dl { font-size: 8.5pt; grid-template-columns: 17mm 1fr; }
-  dd.phone a { color: #000; font-size: 10pt; }
+  body { font-size: 8.5pt; line-height: 1.25; max-width: none; padding: 0; }
+  h1 { font-size: 14pt; margin-bottom: 1mm; }
+  header dl { font-size: 8pt; }
+  h2 { font-size: 10.5pt; margin: 3mm 0 2mm; break-after: avoid;
+    -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .entries { display: block; column-count: 2; column-gap: 3mm; }
+  article { break-inside: avoid; padding: 1.2mm 2.2mm; margin: 0 0 2mm; }
+  h3 { font-size: 9.5pt; }
+  .kind { font-size: 7.5pt; margin-bottom: 0.5mm; }
+  article dl { font-size: 7.8pt; grid-template-columns: 15mm 1fr; gap: 0 1.5mm; }
+  dd.phone a { color: #000; font-size: 9pt; }
+  a { color: #000; text-decoration: none; }
   .badge, article.ended { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  footer { font-size: 7pt; }
 }
 """
 

@@ -35,7 +35,7 @@ def details(e: Entry) -> list[Line]:
     lines.append(Line("Works in", e.works_in))
     lines.append(Line("Services", ", ".join(e.services) or "none listed in the source"))
     lines += [Line("Contact", c) for c in e.contacts]
-    if e.website != "none listed":
+    if e.website.startswith(("http://", "https://")):
         lines.append(Line("Website", e.website))
     if e.period:
         lines.append(Line("Programme", e.period))
