@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,21 @@ def test_an_unwritable_cache_folder_only_costs_speed(
     assert [o.id for o in compiled.load(old_file).organizations] == ["sengsavang"]
     assert [o.id for o in compiled.load(old_file).organizations] == ["sengsavang"]
     assert len(loads) == 2
+
+
+def test_the_cli_uses_the_cache(old_file: Path, loads: Loads, run: Callable[..., Any]) -> None:
+    compiled.load(old_file)
+    result = run("--directory", str(old_file), "refer", "--needs", "shelter")
+    assert result.exit_code == 0, result
+    assert "Sengsavang" in result.stdout
+    assert loads == [old_file]
+
+
+def test_the_cli_reports_a_bad_file_through_the_cache(
+    write_directory: Callable[..., Path], run: Callable[..., Any]
+) -> None:
+    path = write_directory(ENTRY.format(id="Bad Id", name="X"))
+    result = run("--directory", str(path), "refer", "--needs", "shelter")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("tiplookup: error: ")
+    assert "must be a slug" in result.stderr

@@ -28,7 +28,9 @@ def directory_path() -> Path:
 def base_directory() -> Directory:
     """The bundled directory (or ``--directory``), without the user's overlay."""
     if "base" not in _loaded:
-        _loaded["base"] = directory_module.load(_options["directory"])
+        from tiplookup import compiled  # the validated directory, cached (issue 7)
+
+        _loaded["base"] = compiled.load(directory_path())
     return _loaded["base"]
 
 
