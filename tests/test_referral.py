@@ -137,6 +137,7 @@ def test_protection_anywhere_flags_the_ended_usaid_programme_last(run: Run) -> N
     usaid = plan.suggested[-1]
     assert usaid.ended and "programme ended in 2023" in usaid.warnings
     _, out, _ = refer(run, "--needs", "protection")
+    assert "\n2 providers offer Protection; best first.\n" in out
     assert "2. ENDED PROGRAMME: USAID Laos Counter Trafficking In Persons\n" in out
 
 
@@ -226,7 +227,10 @@ def test_the_core_rejects_what_the_cli_would() -> None:
 def test_a_need_only_an_ended_programme_covers_is_flagged(run: Run, small: Path) -> None:
     code, out, _ = refer(run, "--needs", "protection", "-p", "savannakhet", path=small)
     assert code == 0
-    assert "1. ENDED PROGRAMME: Old Programme\n" in out
+    assert (
+        "One provider in Savannakhet offers Protection. Only an ended programme offers this: "
+        "call to check whether anyone continues the work.\n1. ENDED PROGRAMME: Old Programme\n"
+    ) in out
     assert "   warnings: programme ended in 2020; no phone number; not verified\n" in out
 
 
@@ -251,10 +255,15 @@ def test_an_active_combination_beats_an_ended_single() -> None:
     ]
 
 
-def test_an_ended_programme_is_used_for_a_need_nothing_active_covers(small: Path) -> None:
+def test_an_ended_programme_is_used_only_for_a_need_nothing_active_covers(small: Path) -> None:
+    # Old Programme alone offers protection and legal aid, but it has ended: it is used for
+    # protection (nobody else offers it) and South Lawyers for legal aid.
     plan = referral.plan(directory.load(small), ["protection", "legal-aid"], "champasak", TODAY)
-    assert plan.kind == referral.SINGLE
-    assert [(s.org.id, s.ended) for s in plan.suggested] == [("old-programme", True)]
+    assert plan.kind == referral.COMBINATION
+    assert [(s.org.id, s.ended) for s in plan.suggested] == [
+        ("south-lawyers", False),
+        ("old-programme", True),
+    ]
 
 
 def test_needs_that_take_two_providers(run: Run, small: Path) -> None:
@@ -278,8 +287,7 @@ def test_a_need_nobody_covers_in_the_province_is_a_gap(run: Run, small: Path) ->
         "service area: Luang Prabang; email north@example.org [no phone number; not verified]\n"
     )
     assert (
-        "Each of these 3 providers in Champasak covers, on its own, every need that can be met "
-        "there (see the gaps below); best first."
+        "3 providers in Champasak offer Legal aid (see the gaps below for the rest); best first."
         "\n1. South Lawyers\n   covers: Legal aid\n"
     ) in out
 
@@ -456,11 +464,16 @@ def test_plans_over_any_directory_are_sound_and_smallest(
     target = set(plan.covered)
     if not target:
         return
+
+    def score(combo: tuple[Organization, ...]) -> tuple[int, int, int]:
+        active = set().union(*(o.services for o in combo if not o.ended(TODAY)))
+        return (len(target - active), len(combo), sum(o.ended(TODAY) for o in combo))
+
     best = min(
-        (sum(o.ended(TODAY) for o in combo), size)
+        score(combo)
         for size in range(1, len(target) + 1)
         for combo in combinations(pool, size)
         if target <= set().union(*(o.services for o in combo))
     )
     chosen = plan.suggested if plan.kind == referral.COMBINATION else plan.suggested[:1]
-    assert (sum(s.ended for s in chosen), len(chosen)) == best
+    assert score(tuple(s.org for s in chosen)) == best

@@ -237,21 +237,29 @@ def smallest_cover(
 ) -> list[Organization]:
     """The fewest providers that together offer every need in ``target``, best first.
 
-    ``ranked`` is sorted best first. Fewest ended programmes comes first (an ended programme is
-    used only for a need nothing active covers), then fewest providers, then the nearest,
-    the most contactable and the broadest.
+    ``ranked`` is sorted best first. First, as few needs as possible rest on an ended
+    programme (only those nothing active offers); then the fewest providers; then the
+    fewest ended programmes, the nearest, the most contactable and the broadest.
     """
     candidates = _candidates(ranked, target, key)
+    active = [o for o in candidates if not key(o)[0]]
+    floor = len(target - set().union(*(o.services for o in active)))  # best reachable
     best: tuple[tuple[int, ...], tuple[Organization, ...]] | None = None
     for size in range(1, len(target) + 1):
-        if best is not None and best[0][0] == 0:
-            break  # nothing larger can beat a cover without ended programmes
+        if best is not None and best[0][0] == floor:
+            break  # a larger combination cannot do better
         for combo in combinations(candidates, size):
             if target <= set().union(*(o.services for o in combo)):
-                score = (sum(key(o)[0] for o in combo), size, *_combo_key(combo, key))
+                score = (_resting_on_ended(combo, target, key), size, *_combo_key(combo, key))
                 if best is None or score < best[0]:
                     best = (score, combo)
     return sorted(best[1], key=key) if best else []
+
+
+def _resting_on_ended(combo: Sequence[Organization], target: frozenset[str], key: _KeyFn) -> int:
+    """How many needs only an ended programme in ``combo`` covers."""
+    active = set().union(*(o.services for o in combo if not key(o)[0]))
+    return len(target - active)
 
 
 def _candidates(
@@ -288,6 +296,7 @@ def _candidates(
 def _combo_key(combo: Sequence[Organization], key: _KeyFn) -> tuple[int, ...]:
     keys = [key(o) for o in combo]
     return (
+        sum(k[0] for k in keys),
         sum(k[1] for k in keys),
         sum(k[2] for k in keys),
         sum(k[3] for k in keys),

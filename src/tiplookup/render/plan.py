@@ -41,7 +41,11 @@ def province_label(plan: Plan) -> str:
 
 
 def heading(plan: Plan) -> str:
-    """What the suggested list is, in one sentence."""
+    """What the suggested list is, in one sentence (two when ended programmes are in it)."""
+    return _what(plan) + _ended_note(plan)
+
+
+def _what(plan: Plan) -> str:
     n = len(plan.suggested)
     where = f" in {places.province_name(plan.province)}" if plan.province else ""
     if plan.kind == NONE:
@@ -51,12 +55,31 @@ def heading(plan: Plan) -> str:
             f"No single provider{where} covers every need. Smallest combination: "
             f"{n} providers, nearest first; call each for the needs listed."
         )
+    see_gaps = " (see the gaps below for the rest)" if plan.gaps else ""
+    if len(plan.covered) == 1:
+        offers = f"offer{'s' if n == 1 else ''} {need_label(plan.covered[0])}{see_gaps}"
+        return (
+            f"One provider{where} {offers}."
+            if n == 1
+            else f"{n} providers{where} {offers}; best first."
+        )
     every = "every need"
     if plan.gaps:
         every += f" that can be met{' there' if plan.province else ''} (see the gaps below)"
     if n == 1:
         return f"One provider{where} covers {every}."
     return f"Each of these {n} providers{where} covers, on its own, {every}; best first."
+
+
+def _ended_note(plan: Plan) -> str:
+    ended = sum(s.ended for s in plan.suggested)
+    if ended and ended == len(plan.suggested):
+        return (
+            " Only an ended programme offers this: call to check whether anyone continues the work."
+        )
+    if ended and plan.kind == COMBINATION:
+        return " The ended programme in it is there because nothing active offers what it covers."
+    return ""
 
 
 def gap_text(plan: Plan, gap: Gap) -> str:
