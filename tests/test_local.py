@@ -343,3 +343,14 @@ def test_the_overlay_applies_on_top_of_another_directory_file(
     result = run("--directory", str(small), "list")
     assert result.exit_code == 0
     assert "criminal-chamber" in result.stderr and "does not have" in result.stderr
+
+
+def test_a_closed_programme_can_be_marked_ended_instead_of_hidden(run: Run) -> None:
+    assert run("edit", "gender-development-association", "--set", "end=2025").exit_code == 0
+    assert "programme ended in 2025" in run("show", "gender-development-association").stdout
+    bad = run("edit", "gender-development-association", "--set", "start=2030")
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "tiplookup: error: not saved: [gender-development-association]: period.end 2025 "
+        "is before period.start 2030 (your overlay is unchanged)\n"
+    )

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tiplookup import directory, overlay, userdata
-from tiplookup.errors import DataError
+from tiplookup.errors import DataError, UsageError
 from tiplookup.model import Directory
 
 
@@ -147,7 +147,7 @@ def test_a_change_that_would_make_the_overlay_invalid_is_not_written(
     def bad(doc: dict[str, Any]) -> None:
         overlay.set_fields(doc, "criminal-chamber", {"kind": "court"}, None)
 
-    with pytest.raises(DataError, match="unknown kind 'court'"):
+    with pytest.raises(UsageError, match=r"not saved: \[criminal-chamber\]: unknown kind 'court'"):
         overlay.update(file, base, bad)
     assert file.read_bytes() == before
 

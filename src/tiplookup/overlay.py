@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from tiplookup import directory as directory_module
 from tiplookup import tables, userdata
-from tiplookup.errors import DataError, Problem, ValidationFailed
+from tiplookup.errors import DataError, Problem, UsageError, ValidationFailed
 from tiplookup.model import Directory, Organization
 
 HIDDEN = "hidden"
@@ -350,7 +350,14 @@ def update(path: Path, base: Directory, change: Callable[[dict[str, Any]], T]) -
         checked: list[Merged] = []
 
         def validate(new: bytes) -> None:
-            checked.append(merge(base, parse_bytes(new, str(path))))
+            try:
+                checked.append(merge(base, parse_bytes(new, str(path))))
+            except Damaged as exc:  # the change is wrong, not the file on disk
+                first = exc.problems[0]
+                where = f"[{first.entry}]: " if first.entry else ""
+                raise UsageError(
+                    f"not saved: {where}{first.message}", hint="your overlay is unchanged"
+                ) from None
 
         userdata.atomic_write(path, data, validate=validate)
         return result, checked[0]

@@ -44,11 +44,12 @@ def show() -> None:
     from tiplookup.text import clean
 
     file = userdata.overlay_path()
-    current = overlay.read(file)  # a damaged file is reported, not printed
-    if current is None:
+    if not file.exists():
         render.warn(f"no overlay yet at {file}")
         return
-    render.out(clean(file.read_text(encoding="utf-8")))
+    data = file.read_bytes()
+    render.out(clean(data.decode("utf-8", errors="replace")))
+    overlay.merge(state.base_directory(), overlay.parse_bytes(data, str(file)))  # report damage
 
 
 def diff() -> None:
