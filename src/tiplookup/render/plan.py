@@ -105,6 +105,19 @@ def covers_text(s: Suggestion) -> str:
     return ", ".join(need_label(n) for n in s.covers)
 
 
+OTHERS = "Other providers, by need (best first):"
+NO_OTHERS = " none besides those above"
+
+
+def others(plan: Plan) -> list[tuple[str, tuple[Suggestion, ...]]]:
+    """For each need, the providers that offer it and are not already suggested above."""
+    shown = {s.org.id for s in plan.suggested}
+    return [
+        (need, tuple(s for s in providers if s.org.id not in shown))
+        for need, providers in plan.alternatives
+    ]
+
+
 def flag(s: Suggestion) -> str:
     return "ENDED PROGRAMME: " if s.ended else ""
 
@@ -123,10 +136,10 @@ def plain(plan: Plan) -> str:
     for i, s in enumerate(plan.suggested, 1):
         lines += _plain_suggestion(i, s)
     if plan.alternatives:
-        lines += ["", "Every provider, by need (best first):"]
-        for need, providers in plan.alternatives:
-            lines.append(f"  {need_label(need)}:")
-            lines += [f"    - {_plain_line(s, plan)}" for s in providers]
+        lines += ["", OTHERS]
+        for need, providers in others(plan):
+            lines.append(f"  {need_label(need)}:{'' if providers else NO_OTHERS}")
+            lines += [f"    - {_plain_line(s)}" for s in providers]
     if plan.gaps:
         lines += ["", "Gaps:"]
         for gap in plan.gaps:
@@ -147,11 +160,7 @@ def _plain_suggestion(i: int, s: Suggestion) -> list[str]:
     return lines
 
 
-def _plain_line(s: Suggestion, plan: Plan | None = None) -> str:
-    """One provider on one line; one already suggested in full refers back to it."""
-    ids = [x.org.id for x in plan.suggested] if plan else []
-    if s.org.id in ids:
-        return one_line(f"{flag(s)}{s.org.name} (suggested above, no. {ids.index(s.org.id) + 1})")
+def _plain_line(s: Suggestion) -> str:
     warn = f" [{'; '.join(s.warnings)}]" if s.warnings else ""
     return one_line(f"{flag(s)}{s.org.name}: {s.where}; {contact_text(s)}{warn}")
 
@@ -247,10 +256,10 @@ def markdown(plan: Plan) -> str:
         if s.warnings:
             lines.append(f"- **Warnings:** {md('; '.join(s.warnings))}")
     if plan.alternatives:
-        lines += ["", "## Every provider, by need", ""]
-        for need, providers in plan.alternatives:
+        lines += ["", "## Other providers, by need", ""]
+        for need, providers in others(plan):
             lines += [f"### {md(need_label(need))}", ""]
-            lines += [f"- {md(_plain_line(s, plan))}" for s in providers]
+            lines += [f"- {md(_plain_line(s))}" for s in providers] or [f"-{NO_OTHERS}"]
             lines.append("")
     if plan.gaps:
         lines += ["", "## Gaps", ""]
@@ -300,11 +309,12 @@ def table(plan: Plan) -> None:
         term.print(grid)
     if plan.alternatives:
         term.print()
-        term.print(Text("Every provider, by need (best first):", style="bold"))
-        for need, providers in plan.alternatives:
-            term.print(Padding(Text(f"{need_label(need)}:"), (0, 0, 0, 2)))
+        term.print(Text(OTHERS, style="bold"))
+        for need, providers in others(plan):
+            label = f"{need_label(need)}:{'' if providers else NO_OTHERS}"
+            term.print(Padding(Text(label), (0, 0, 0, 2)))
             for s in providers:
-                line = Text(f"- {_plain_line(s, plan)}", style="red" if s.ended else "")
+                line = Text(f"- {_plain_line(s)}", style="red" if s.ended else "")
                 term.print(Padding(line, (0, 0, 0, 4)))
     if plan.gaps:
         term.print()
