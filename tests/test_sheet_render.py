@@ -210,3 +210,46 @@ def test_html_screenshot_on_a_phone_is_not_blank(run: Run, tmp_path: Path) -> No
     width, height, dark = png_pixels(shot)
     assert (width, height) == (390, 844)
     assert dark > width * height // 40
+
+
+# --- units where the logic is subtle ----------------------------------------------------
+
+
+def test_vcard_fold_keeps_utf8_whole() -> None:
+    from tiplookup.render.sheet_vcard import escape, fold
+
+    line = "NOTE:" + "ໂຄງການ, ຊາວໜຸ່ມ; " * 12
+    folded = fold(escape(line)).encode("utf-8")
+    parts = folded.split(b"\r\n")
+    assert len(parts) > 3
+    assert all(len(p) <= 75 for p in parts)
+    assert all(p.startswith(b" ") for p in parts[1:])
+    for p in parts:
+        p.decode("utf-8")  # no character was cut in two
+    unfolded = folded.decode("utf-8").replace("\r\n ", "")
+    assert unfolded == escape(line)
+    assert escape("a\\b,c;d\ne") == "a\\\\b\\,c\\;d\\ne"
+
+
+def test_pdf_marks_characters_no_font_has(tmp_path: Path) -> None:
+    from tiplookup import sheets
+    from tiplookup.model import Directory, Organization
+    from tiplookup.render import sheet_pdf
+
+    org = Organization(id="x", name="Shelter 中心 ສູນ", kind="ngo")
+    directory = Directory(organizations=(org,), path="test")
+    sheet = sheets.build(directory, [org], sheets.Selection())
+    path = tmp_path / "x.pdf"
+    path.write_bytes(sheet_pdf.render(sheet))
+    done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    assert "Shelter \ufffd\ufffd ສູນ" in done.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "pdf", "csv", "vcard", "json"])
+def test_every_format_renders_the_bundled_directory(run: Run, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"all.{fmt}"
+    args = ("--format", fmt, "--group-by", "service", "--include-confidential")
+    result = run("sheet", "-o", str(out), *args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "wrote 36 organisation(s) to " + str(out) + "\n"
+    assert out.stat().st_size > 5000
