@@ -348,7 +348,9 @@ def _verification_text(entries: list[Entry]) -> str:
     verified = sum(e.last_verified is not None for e in entries)
     total = len(entries)
     if verified == total:
-        return "the entry is verified; see its date" if total == 1 else f"all {total} entries verified"
+        return (
+            "the entry is verified; see its date" if total == 1 else f"all {total} entries verified"
+        )
     rest = "the others are" if verified else "all are"
     return (
         f"{verified} of {total} entries verified since they were copied from the source; "
