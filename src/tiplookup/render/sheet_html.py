@@ -58,7 +58,7 @@ footer { margin-top: 1rem; font-size: 0.8rem; color: #444; border-top: 1px solid
   article { break-inside: avoid; padding: 1.2mm 2.2mm; margin: 0 0 2mm; }
   h3 { font-size: 9.5pt; }
   .kind { font-size: 7.5pt; margin-bottom: 0.5mm; }
-  article dl { font-size: 7.8pt; grid-template-columns: 15mm 1fr; gap: 0 1.5mm; }
+  article dl { font-size: 7.8pt; grid-template-columns: 17mm 1fr; gap: 0 1.5mm; }
   dd.phone a { color: #000; font-size: 9pt; }
   a { color: #000; text-decoration: none; }
   .badge, article.ended { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -90,9 +90,10 @@ def render(sheet: Sheet) -> str:
         parts.append("</div>\n</section>")
     parts += [
         "</main>",
-        "<footer><p>Made by tiplookup from the directory named above. Phone numbers are "
-        "written in international form; facts marked “read from the address”, “inferred” "
-        "or “worked out” were derived by tiplookup, not stated in the source.</p></footer>",
+        "<footer><p>Made by tiplookup from the directory named above. Derived by tiplookup, "
+        "not stated in the source: provinces marked “read from the address”, service areas "
+        "marked “inferred”, and phone numbers whose note says how the source wrote them."
+        "</p></footer>",
         "</body>",
         "</html>",
     ]
