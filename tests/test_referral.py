@@ -282,7 +282,7 @@ def test_a_need_nobody_covers_in_the_province_is_a_gap(run: Run, small: Path) ->
     assert code == 0
     assert out.endswith(
         "Gaps:\n"
-        "  Medical care: no provider covers it in Champasak. Nearest providers elsewhere:\n"
+        "  Medical care: no provider covers it in Champasak. It is offered elsewhere by:\n"
         "    - North Shelter: does not serve Champasak; based in Luang Prabang; "
         "service area: Luang Prabang; email north@example.org [no phone number; not verified]\n"
     )
@@ -477,3 +477,24 @@ def test_plans_over_any_directory_are_sound_and_smallest(
     )
     chosen = plan.suggested if plan.kind == referral.COMBINATION else plan.suggested[:1]
     assert score(tuple(s.org for s in chosen)) == best
+
+
+# -- docs -------------------------------------------------------------------------------
+
+
+def _doc_examples() -> list[tuple[list[str], str]]:
+    """Every complete ``$ tiplookup refer …`` example in docs/referral.md."""
+    import shlex
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "referral.md").read_text("utf-8")
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", text, re.S):
+        first, _, output = block.partition("\n")
+        if first.startswith("$ tiplookup refer") and "…" not in output and "$ " not in output:
+            examples.append((shlex.split(first[2:])[1:], output))
+    return examples
+
+
+@pytest.mark.parametrize(("args", "expected"), _doc_examples())
+def test_docs_show_real_output(run: Run, args: list[str], expected: str) -> None:
+    assert refer(run, *args[1:]) == (0, expected, "")

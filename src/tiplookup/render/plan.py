@@ -89,7 +89,7 @@ def gap_text(plan: Plan, gap: Gap) -> str:
     where = places.province_name(plan.province)
     if not gap.elsewhere:
         return f"{label}: no provider covers it in {where}, and none offers it elsewhere."
-    return f"{label}: no provider covers it in {where}. Nearest providers elsewhere:"
+    return f"{label}: no provider covers it in {where}. It is offered elsewhere by:"
 
 
 def _phone(s: Suggestion) -> str:
@@ -191,7 +191,7 @@ def as_dict(plan: Plan) -> dict[str, Any]:
         "gaps": [
             {
                 "need": g.need,
-                "message": gap_text(plan, g).removesuffix(" Nearest providers elsewhere:"),
+                "message": gap_text(plan, g).removesuffix(" It is offered elsewhere by:"),
                 "elsewhere": [_suggestion_dict(s) for s in g.elsewhere],
             }
             for g in plan.gaps
