@@ -354,3 +354,11 @@ def test_a_closed_programme_can_be_marked_ended_instead_of_hidden(run: Run) -> N
         "tiplookup: error: not saved: [gender-development-association]: period.end 2025 "
         "is before period.start 2030 (your overlay is unchanged)\n"
     )
+
+
+def test_the_edit_help_lists_every_settable_field(run: Run) -> None:
+    from tiplookup import edits
+    from tiplookup.commands import local
+
+    assert ", ".join(edits.SETTABLE) == local.SETTABLE_HELP
+    assert "FIELD+=VALUE" in run("edit", "--help").stdout

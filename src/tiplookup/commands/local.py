@@ -11,10 +11,15 @@ from typing import Annotated, Any
 
 import typer
 
-from tiplookup import edits, facts, overlay, tables, taxonomy, userdata
-from tiplookup.commands import local_files, local_prompt, state
+from tiplookup.commands import local_files, state
 from tiplookup.errors import UsageError
 from tiplookup.model import Directory
+
+#: The fields 'edit --set' understands (edits.SETTABLE; kept here so --help stays fast).
+SETTABLE_HELP = (
+    "name, description, notes, kind, parent, alternate_names, services, phones, emails, "
+    "website, address, province, confidential, area, start, end"
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +59,8 @@ def add(
     ] = False,
 ) -> None:
     """Add an organisation to your local overlay (new shelter, new programme…)."""
-    from tiplookup import render
+    from tiplookup import edits, overlay, render, taxonomy, userdata
+    from tiplookup.commands import local_prompt
 
     base = state.base_directory()
     if name is None and (ask or render.is_terminal(_stdin())):
@@ -109,6 +115,8 @@ def new_entry(
     area: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """A complete entry table for a local addition; it cites the 'local' source."""
+    from tiplookup import overlay
+
     table: dict[str, Any] = {
         "id": org_id,
         "name": name.strip(),
@@ -126,6 +134,8 @@ def new_entry(
 
 def _taken(base: Directory, org_id: str, doc: dict[str, Any] | None = None) -> str | None:
     """The name already using ``org_id``, if any (bundled, local, or hidden)."""
+    from tiplookup import overlay
+
     org = base.get(org_id)
     if org is not None:
         return org.name
@@ -134,6 +144,8 @@ def _taken(base: Directory, org_id: str, doc: dict[str, Any] | None = None) -> s
 
 
 def _current_overlay_entry(org_id: str) -> dict[str, Any] | None:
+    from tiplookup import overlay, userdata
+
     current = overlay.read(userdata.overlay_path())
     return current.entry(org_id) if current else None
 
@@ -146,7 +158,7 @@ def edit(
             "--set",
             metavar="FIELD=VALUE",
             help="Change a field (repeat). Lists take FIELD+=VALUE to append. "
-            f"Fields: {', '.join(edits.SETTABLE)}.",
+            f"Fields: {SETTABLE_HELP}.",
         ),
     ] = None,
     reset: Annotated[
@@ -158,7 +170,8 @@ def edit(
     ] = False,
 ) -> None:
     """Correct an entry: your values override the directory's, field by field."""
-    from tiplookup import render
+    from tiplookup import edits, overlay, render, userdata
+    from tiplookup.commands import local_prompt
 
     base = state.base_directory()
     if editor:
@@ -195,6 +208,8 @@ def edit(
 
 
 def _phones_in(assignment: str) -> list[dict[str, Any]]:
+    from tiplookup import edits
+
     field, value, _ = edits.parse_assignment(assignment)
     return edits.phone_tables(value) if field == "phones" and value else []
 
@@ -202,6 +217,8 @@ def _phones_in(assignment: str) -> list[dict[str, Any]]:
 def _reset(
     field: str, bundled: dict[str, Any] | None, entry: dict[str, Any] | None
 ) -> dict[str, Any]:
+    from tiplookup import edits, tables
+
     if bundled is None:
         raise UsageError(
             "this entry was added locally, so it has no directory value to go back to",
@@ -216,6 +233,8 @@ def _reset(
 
 
 def _bundled(base: Directory, org_id: str) -> dict[str, Any] | None:
+    from tiplookup import tables
+
     org = base.get(org_id)
     return tables.organization(org) if org else None
 
@@ -231,6 +250,8 @@ def _current(base: Directory, org_id: str) -> dict[str, Any]:
 def _unknown_id(base: Directory, org_id: str) -> UsageError:
     import difflib
 
+    from tiplookup import overlay, userdata
+
     current = overlay.read(userdata.overlay_path())
     ids = [o.id for o in base.organizations] + [
         str(e["id"]) for e in (current.entries if current else ())
@@ -244,7 +265,7 @@ def hide(
     org_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the entry to hide.")],
 ) -> None:
     """Hide an entry (closed programme, wrong entry) from every result. Undo with unhide."""
-    from tiplookup import render
+    from tiplookup import overlay, render, userdata
 
     base = state.base_directory()
     name = _current(base, org_id).get("name", org_id)
@@ -260,7 +281,7 @@ def unhide(
     org_id: Annotated[str, typer.Argument(metavar="ID", help="Id of a hidden entry.")],
 ) -> None:
     """Show a hidden entry again."""
-    from tiplookup import render
+    from tiplookup import overlay, render, userdata
 
     base = state.base_directory()
     changed, merged = overlay.update(
@@ -279,7 +300,7 @@ def verify(
     ] = None,
 ) -> None:
     """Record that you checked an entry's details (phone answered, address right) today."""
-    from tiplookup import render
+    from tiplookup import overlay, render, userdata
 
     when = _date(date)
     base = state.base_directory()
@@ -293,6 +314,8 @@ def verify(
 
 
 def _date(text: str | None) -> dt.date:
+    from tiplookup import facts
+
     today = facts.today()
     if text is None:
         return today

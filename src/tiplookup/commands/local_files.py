@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tiplookup import overlay, userdata
 from tiplookup.commands import state
 from tiplookup.errors import UsageError
+
+if TYPE_CHECKING:
+    from tiplookup.overlay import Overlay
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
 def path() -> None:
     """Print where your overlay file is (it may not exist yet)."""
-    from tiplookup import render
+    from tiplookup import render, userdata
 
     file = userdata.overlay_path()
     render.out(str(file))
@@ -40,7 +42,7 @@ def path() -> None:
 
 def show() -> None:
     """Print your overlay file as it is on disk."""
-    from tiplookup import render
+    from tiplookup import overlay, render, userdata
     from tiplookup.text import clean
 
     file = userdata.overlay_path()
@@ -54,7 +56,7 @@ def show() -> None:
 
 def diff() -> None:
     """Compare your overlay with the directory in use, field by field."""
-    from tiplookup import render
+    from tiplookup import overlay, render, userdata
     from tiplookup.render import local as local_render
 
     current = overlay.read(userdata.overlay_path())
@@ -71,7 +73,7 @@ def export_overlay(
     ] = None,
 ) -> None:
     """Write your overlay out, to share it with colleagues ('overlay import' reads it)."""
-    from tiplookup import render
+    from tiplookup import overlay, render, userdata
 
     file = userdata.overlay_path()
     current = overlay.read(file)
@@ -89,7 +91,7 @@ def import_overlay(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="An overlay a colleague shared.")],
 ) -> None:
     """Merge a colleague's overlay into yours. Their values win; yours are kept in .bak."""
-    from tiplookup import render
+    from tiplookup import overlay, render, userdata
     from tiplookup.render import local as local_render
 
     base = state.base_directory()
@@ -107,8 +109,8 @@ def import_overlay(
     render.out(local_render.import_text(str(file), summary))
 
 
-def _import(doc: dict[str, Any], theirs: overlay.Overlay, base: Any) -> list[str]:
-    from tiplookup import tables
+def _import(doc: dict[str, Any], theirs: Overlay, base: Any) -> list[str]:
+    from tiplookup import overlay, tables
 
     notes: list[str] = []
     for key, text in theirs.citations.items():
@@ -146,7 +148,7 @@ def export(
 ) -> None:
     """Export the directory in use (with your overlay) as TOML, JSON or Open Referral HSDS."""
     from tiplookup import export as export_module
-    from tiplookup import render
+    from tiplookup import render, userdata
 
     if fmt not in export_module.FORMATS:
         raise UsageError(
