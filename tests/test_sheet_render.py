@@ -10,6 +10,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, Run
 
@@ -253,3 +255,50 @@ def test_every_format_renders_the_bundled_directory(run: Run, tmp_path: Path, fm
     assert result.exit_code == 0, result.stderr
     assert result.stderr == "wrote 36 organisation(s) to " + str(out) + "\n"
     assert out.stat().st_size > 5000
+
+
+# --- any text the directory may hold comes out inert ----------------------------------
+
+_hostile = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=_hostile, address=_hostile, contact=_hostile)
+def test_any_text_is_inert_in_every_format(name: str, address: str, contact: str) -> None:
+    import csv
+    import html as html_module
+    import io
+
+    import vobject
+
+    from tiplookup import sheets
+    from tiplookup.model import Contact, Directory, Location, Organization
+    from tiplookup.render import sheet_csv, sheet_html, sheet_md, sheet_vcard
+    from tiplookup.text import one_line
+
+    org = Organization(
+        id="x",
+        name=name,
+        kind="ngo",
+        location=Location(address=address, province="savannakhet"),
+        contacts=(Contact(contact),),
+    )
+    sheet = sheets.build(Directory((org,), "test"), [org], sheets.Selection(), title=name)
+    shown = one_line(name)
+
+    page = sheet_html.render(sheet)
+    assert f"<h3>{html_module.escape(shown)}</h3>" in page
+    assert "<script" not in page.replace(html_module.escape(shown), "")
+
+    cells = [c for row in csv.reader(io.StringIO(sheet_csv.render(sheet)[1:])) for c in row]
+    assert not [c for c in cells if c.startswith(sheet_csv._TRIGGERS)]
+
+    markdown = sheet_md.render(sheet)
+    assert "\x1b" not in markdown and "<" not in markdown.replace("\\<", "").replace("(<", "")
+
+    card = sheet_vcard.render(sheet)
+    assert all(len(line.encode()) <= 75 for line in card.split("\r\n"))
+    parsed = vobject.readOne(card)
+    assert parsed.fn.value == shown
