@@ -362,3 +362,14 @@ def test_the_edit_help_lists_every_settable_field(run: Run) -> None:
 
     assert ", ".join(edits.SETTABLE) == local.SETTABLE_HELP
     assert "FIELD+=VALUE" in run("edit", "--help").stdout
+
+
+def test_hostile_text_in_local_entries_is_printed_inert(run: Run) -> None:
+    name = "Evil \x1b[31mRed\x1b[0m [bold]Shelter[/bold] \u202eesrever"
+    added = run("add", "--name", name, "--id", "evil", "--description", "=HYPERLINK(1)")
+    assert added.exit_code == 0, added
+    outputs = [added.stdout, run("overlay", "diff").stdout, run("overlay", "show").stdout]
+    outputs.append(run("edit", "evil", "--set", "notes=\x1b]8;;http://x\x07link").stdout)
+    for text in outputs:
+        assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert "Evil Red [bold]Shelter[/bold] esrever (evil)" in added.stdout

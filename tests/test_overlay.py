@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tiplookup import directory, overlay, userdata
 from tiplookup.errors import DataError, UsageError
@@ -189,3 +191,54 @@ def test_two_processes_writing_at_once_keep_both_sets_of_edits(
     assert expected <= ids, sorted(expected - ids)[:5]
     merged = overlay.merge(base, final).directory
     assert len(merged) == len(base) + 2 * count
+
+
+FIELDS = [
+    "name",
+    "description",
+    "kind",
+    "phones",
+    "phones+",
+    "emails",
+    "services+",
+    "address",
+    "province",
+    "area",
+    "end",
+    "confidential",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    org_id=st.sampled_from(["criminal-chamber", "care-international-laos", "new-one"]),
+    field=st.sampled_from(FIELDS),
+    value=st.text(max_size=30),
+)
+def test_any_edit_is_either_saved_valid_or_refused(
+    base: Directory, tmp_path: Path, org_id: str, field: str, value: str
+) -> None:
+    from tiplookup import edits, tables
+    from tiplookup.errors import TiplookupError
+
+    file = tmp_path / "overlay.toml"
+    op = "+=" if field.endswith("+") else "="
+    assignment = f"{field.rstrip('+')}{op}{value}"
+
+    def change(doc: dict[str, Any]) -> None:
+        original = base.get(org_id)
+        bundled = tables.organization(original) if original else None
+        if bundled is None and overlay.find(doc, org_id) is None:
+            overlay.add(doc, {"id": org_id, "name": "New", "kind": "ngo", "services": []})
+        current = {**(bundled or {}), **(overlay.find(doc, org_id) or {})}
+        overlay.set_fields(doc, org_id, edits.apply(current, [assignment]), bundled)
+
+    before = file.read_bytes() if file.exists() else None
+    try:
+        overlay.update(file, base, change)
+    except TiplookupError:
+        assert (file.read_bytes() if file.exists() else None) == before
+    final = overlay.read(file)
+    overlay.merge(base, final)  # whatever was saved is valid
