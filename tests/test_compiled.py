@@ -164,3 +164,67 @@ def test_the_cli_reports_a_bad_file_through_the_cache(
     assert result.exit_code == 3
     assert result.stderr.startswith("tiplookup: error: ")
     assert "must be a slug" in result.stderr
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every time a search index is built from scratch, the size of its directory."""
+    from tiplookup import search
+
+    seen: list[int] = []
+    real = search.SearchIndex.build.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[search.SearchIndex], directory: Any) -> search.SearchIndex:
+        seen.append(len(directory))
+        return real(cls, directory)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(search.SearchIndex, "build", classmethod(counting))
+    return seen
+
+
+def test_the_search_index_is_cached_beside_the_directory(old_file: Path, builds: list[int]) -> None:
+    from tiplookup import search
+
+    first = compiled.search_index(compiled.load(old_file))
+    again = compiled.load(old_file)
+    second = compiled.search_index(again)
+    assert builds == [1]
+    assert second.directory is again and second.orgs is again.organizations
+    assert second.postings == first.postings
+    assert search.search(again, "sengsavang", index=second).hits[0].org.id == "sengsavang"
+
+
+def test_a_damaged_or_stale_index_is_rebuilt(
+    old_file: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled.search_index(compiled.load(old_file))
+    index_file = compiled.cache_file(old_file, ".index.pickle")
+    index_file.write_bytes(b"\x80\x05garbage")
+    compiled.search_index(compiled.load(old_file))
+    assert builds == [1, 1]
+    real = compiled.code_stamp
+    monkeypatch.setattr(compiled, "code_stamp", lambda names=(): (*real(names), "search.py v2"))
+    compiled.search_index(compiled.load(old_file))
+    assert builds == [1, 1, 1]
+
+
+def test_an_index_is_never_reused_for_another_directory(old_file: Path, builds: list[int]) -> None:
+    from dataclasses import replace
+
+    loaded = compiled.load(old_file)
+    compiled.search_index(loaded)
+    merged = replace(loaded, organizations=loaded.organizations[:0])  # like an overlay merge
+    assert compiled.search_index(merged).directory is merged
+    assert builds == [1, 0]
+
+
+def test_bundled_data_is_read_back_from_the_cache(tmp_path: Path) -> None:
+    data = tmp_path / "data.toml"
+    data.write_text('[meta]\nname = "one"\n', "utf-8")
+    assert compiled.toml_data(data) == {"meta": {"name": "one"}}
+    cache = compiled.cache_file(data, ".data.pickle")
+    assert cache.is_file()
+    cache.write_bytes(b"damaged")
+    assert compiled.toml_data(data) == {"meta": {"name": "one"}}
+    data.write_text('[meta]\nname = "two, longer"\n', "utf-8")
+    assert compiled.toml_data(data) == {"meta": {"name": "two, longer"}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 
 import pytest
 
@@ -12,7 +13,7 @@ from tiplookup.errors import UsageError
 import sourcedoc
 
 REFERENCE = tomllib.loads(
-    (places.resources.files("tiplookup") / "data/lao_admin.toml").read_text("utf-8")
+    (resources.files("tiplookup") / "data/lao_admin.toml").read_text("utf-8")
 )
 SPELLINGS = [
     (spelling, p["slug"])

@@ -19,8 +19,15 @@ When is a cached copy used?
   its time moving (coarse file-system clocks), so its copy is trusted only after a
   hash check, as git does for "racily clean" index entries.
 
+The search index is cached the same way, in a second file beside the directory's
+(stamped with the directory's hash and the search modules), and only read by the commands
+that search. Bundled TOML data (the provinces) is cached as a pickle too, so a warm start
+never imports ``tomllib``.
+
 A damaged, unreadable or unwritable cache is never an error: it is ignored, and the
-directory is loaded from the file as if there were no cache.
+directory is loaded from the file as if there were no cache. The cache folder is the
+user's own (``$TIPLOOKUP_CACHE``, else platformdirs), created private (0700), as
+pickles must only be read from a folder no one else can write to.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tiplookup import __version__
 from tiplookup.model import (
@@ -45,7 +52,10 @@ from tiplookup.model import (
     Website,
 )
 
-FORMAT = 1  # bump when the layout of a cache file changes
+if TYPE_CHECKING:
+    from tiplookup.search import SearchIndex
+
+FORMAT = 2  # bump when the layout of a cache file changes
 RACY_NS = 2_000_000_000  # 2 s: FAT's clock granularity, the coarsest in common use
 SUBDIR = "directories"
 # What decides the validated result, besides the directory file itself.
@@ -57,7 +67,11 @@ _LOADER_FILES = (
     "phones.py",
     "data/lao_admin.toml",
 )
+# What decides the search index, besides the directory.
+_INDEX_FILES = ("search.py", "matching.py")
 _MODEL = (Organization, Phone, Contact, Location, ServiceArea, Website, Period, Directory)
+# Directories this process loaded through the cache: id → (directory, cache file, digest).
+_loaded: dict[int, tuple[Directory, Path, str]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +79,7 @@ class Header:
     """The first pickle in a cache file, read before the (large) directory that follows."""
 
     stamp: tuple[Any, ...]
+    source: str  # absolute path of the directory file
     size: int
     mtime_ns: int
     digest: str
@@ -77,28 +92,27 @@ def load(path: Path) -> Directory:
 
     try:
         stat = path.stat()
+        source = str(path.resolve())
     except OSError:
         return directory_module.load(path)  # let the loader word the error
     cache = cache_file(path)
     stamp = code_stamp()
-    header, cached = _read(cache, stamp)
-    if cached is not None and _unchanged(header, stat):
-        return _at(cached, path)
+    header, cached = _read(cache, stamp, source)
+    if cached is not None and header is not None and _unchanged(header, stat):
+        return _remember(_at(cached, path), cache, header.digest)
     data = directory_module.read_text(path).encode("utf-8")
     digest = content_digest(data)
     if cached is not None and header is not None and header.digest == digest:
-        _write(cache, _header(stamp, stat, digest), cached)
-        return _at(cached, path)
+        _write(cache, _header(stamp, source, stat, digest), cached)
+        return _remember(_at(cached, path), cache, digest)
     built = _build(path)
-    _write(cache, _header(stamp, path.stat(), digest), built)
-    return built
+    _write(cache, _header(stamp, source, path.stat(), digest), built)
+    return _remember(built, cache, digest)
 
 
-def _unchanged(header: Header | None, stat: os.stat_result) -> bool:
+def _unchanged(header: Header, stat: os.stat_result) -> bool:
     """Same size and time as when compiled, and compiled long enough after its last change."""
-    if header is None or header.racy:
-        return False
-    return (header.size, header.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    return not header.racy and (header.size, header.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
 
 
 def _at(directory: Directory, path: Path) -> Directory:
@@ -106,14 +120,19 @@ def _at(directory: Directory, path: Path) -> Directory:
     return directory if directory.path == str(path) else replace(directory, path=str(path))
 
 
-def cache_file(path: Path) -> Path:
-    """One cache file for each directory file, named after a hash of its absolute path."""
-    import hashlib
+def _remember(directory: Directory, cache: Path, digest: str) -> Directory:
+    _loaded[id(directory)] = (directory, cache, digest)
+    return directory
+
+
+def cache_file(path: Path, suffix: str = ".pickle") -> Path:
+    """The cache file for a file, named after its absolute path (headers name it in full)."""
+    import zlib
 
     from tiplookup import userdata
 
-    key = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
-    return userdata.cache_dir() / SUBDIR / f"{key}.pickle"
+    key = zlib.crc32(str(path.resolve()).encode())
+    return userdata.cache_dir() / SUBDIR / f"{key:08x}{suffix}"
 
 
 def content_digest(data: bytes) -> str:
@@ -122,11 +141,11 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def code_stamp() -> tuple[Any, ...]:
-    """Everything besides the file that a cached directory depends on."""
+def code_stamp(names: tuple[str, ...] = _LOADER_FILES) -> tuple[Any, ...]:
+    """Everything besides the file that a cached result depends on."""
     here = Path(__file__).parent
     files = []
-    for name in _LOADER_FILES:
+    for name in names:
         try:
             st = (here / name).stat()
             files.append((name, st.st_size, st.st_mtime_ns))
@@ -141,29 +160,44 @@ def code_stamp() -> tuple[Any, ...]:
     )
 
 
-def _header(stamp: tuple[Any, ...], stat: os.stat_result, digest: str) -> Header:
+def _header(stamp: tuple[Any, ...], source: str, stat: os.stat_result, digest: str) -> Header:
     racy = time.time_ns() - stat.st_mtime_ns < RACY_NS
-    return Header(stamp, stat.st_size, stat.st_mtime_ns, digest, racy)
+    return Header(stamp, source, stat.st_size, stat.st_mtime_ns, digest, racy)
 
 
-def _read(cache: Path, stamp: tuple[Any, ...]) -> tuple[Header | None, Directory | None]:
+# Damaged bytes can make pickle raise almost anything; none of it may stop a command.
+_DAMAGED = (
+    OSError,
+    EOFError,
+    pickle.UnpicklingError,
+    AttributeError,
+    ImportError,
+    ValueError,
+    TypeError,
+    IndexError,
+    KeyError,
+    MemoryError,
+)
+
+
+def _read(cache: Path, stamp: tuple[Any, ...], source: str) -> tuple[Header | None, Any]:
     """The cached header and directory, or Nones when missing, stale or damaged."""
     try:
         with cache.open("rb") as handle:
             header = pickle.load(handle)
-            if not isinstance(header, Header) or header.stamp != stamp:
+            if not isinstance(header, Header) or (header.stamp, header.source) != (stamp, source):
                 return None, None
             cached = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        return None, None
-    except (ValueError, TypeError, IndexError, KeyError, MemoryError):  # damaged bytes
+    except _DAMAGED:
         return None, None
     if not isinstance(cached, Directory):
         return None, None
     return header, cached
 
 
-def _write(cache: Path, header: Header, directory: Directory) -> None:
+def _write(
+    cache: Path, header: Any, payload: Any, pickler: type[pickle.Pickler] | None = None
+) -> None:
     """Write atomically (a temporary file renamed over the old one); never fail a command."""
     import tempfile
 
@@ -173,7 +207,7 @@ def _write(cache: Path, header: Header, directory: Directory) -> None:
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(directory, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            (pickler or pickle.Pickler)(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(payload)
         Path(tmp).replace(cache)
         tmp = None
     except OSError:
@@ -181,6 +215,81 @@ def _write(cache: Path, header: Header, directory: Directory) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+# -- the search index --------------------------------------------------------------------
+
+
+def search_index(directory: Directory) -> SearchIndex:
+    """The search index of ``directory``: cached beside it when it came from :func:`load`."""
+    from tiplookup.search import SearchIndex
+
+    known = _loaded.get(id(directory))
+    if known is None or known[0] is not directory:
+        return SearchIndex.build(directory)  # e.g. with the user's overlay merged in
+    _, cache, digest = known
+    file = cache.with_suffix(".index.pickle")
+    stamp = (code_stamp((*_LOADER_FILES, *_INDEX_FILES)), digest)
+    index = _read_index(file, stamp, directory)
+    if index is None:
+        index = SearchIndex.build(directory)
+        _write(file, stamp, index, _pickler_for(directory))
+    return index
+
+
+def _pickler_for(directory: Directory) -> type[pickle.Pickler]:
+    """A pickler that writes the directory the index points to as a reference, not a copy."""
+
+    class IndexPickler(pickle.Pickler):
+        def persistent_id(self, obj: Any) -> str | None:
+            if obj is directory:
+                return "directory"
+            return "organizations" if obj is directory.organizations else None
+
+    return IndexPickler
+
+
+def _read_index(file: Path, stamp: tuple[Any, ...], directory: Directory) -> SearchIndex | None:
+    from tiplookup.search import SearchIndex
+
+    refs = {"directory": directory, "organizations": directory.organizations}
+
+    class IndexUnpickler(pickle.Unpickler):
+        def persistent_load(self, pid: Any) -> Any:
+            return refs[pid]
+
+    try:
+        with file.open("rb") as handle:
+            if pickle.load(handle) != stamp:
+                return None
+            index = IndexUnpickler(handle).load()
+    except _DAMAGED:
+        return None
+    return index if isinstance(index, SearchIndex) else None
+
+
+# -- bundled data files ------------------------------------------------------------------
+
+
+def toml_data(path: Path) -> dict[str, Any]:
+    """A TOML data file shipped with tiplookup, parsed once, then read back from a pickle."""
+    stat = path.stat()
+    source = str(path.resolve())
+    stamp = (FORMAT, __version__, sys.version_info[:2], source, stat.st_size, stat.st_mtime_ns)
+    cache = cache_file(path, ".data.pickle")
+    try:
+        with cache.open("rb") as handle:
+            if pickle.load(handle) == stamp:
+                data = pickle.load(handle)
+                if isinstance(data, dict):
+                    return data
+    except _DAMAGED:
+        pass
+    import tomllib
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    _write(cache, stamp, data)
+    return data
 
 
 def _build(path: Path) -> Directory:

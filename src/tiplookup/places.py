@@ -7,11 +7,10 @@ reference file; every province and district there lists the sources it came from
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from tiplookup.errors import UsageError
@@ -75,8 +74,9 @@ def normalise(text: str) -> str:
 
 @cache
 def _reference() -> dict[str, Any]:
-    data = resources.files("tiplookup").joinpath("data/lao_admin.toml").read_text("utf-8")
-    return tomllib.loads(data)
+    from tiplookup import compiled  # parsed once, then read back from a pickle (issue 7)
+
+    return compiled.toml_data(Path(__file__).parent / "data" / "lao_admin.toml")
 
 
 def _strings(entry: dict[str, Any], *keys: str) -> tuple[str, ...]:

@@ -107,6 +107,7 @@ def search(
         kind=kind,
         limit=limit,
         today=on,
+        index=state.search_index(),
     )
     if fmt == "json":
         _print_json(cards.search_json(result, on))
@@ -146,7 +147,9 @@ def show(
 
     fmt = _format(format, ("card", "plain", "json"))
     directory = state.directory()
-    org = find_one(directory, " ".join(id_or_name))
+    text = " ".join(id_or_name)
+    index = None if directory.get(text.strip()) else state.search_index()  # an id needs none
+    org = find_one(directory, text, index=index)
     on = facts.today()
     if fmt == "json":
         _print_json(cards.organization_json(org, on))

@@ -6,9 +6,13 @@ The directory is loaded lazily, on first use, so ``--help`` and ``--version`` st
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tiplookup import directory as directory_module
 from tiplookup.model import Directory
+
+if TYPE_CHECKING:
+    from tiplookup.search import SearchIndex
 
 _options: dict[str, Path | None] = {"directory": None}
 _flags: dict[str, bool] = {"no_overlay": False}
@@ -32,6 +36,13 @@ def base_directory() -> Directory:
 
         _loaded["base"] = compiled.load(directory_path())
     return _loaded["base"]
+
+
+def search_index() -> SearchIndex:
+    """The search index of :func:`directory`, cached beside the compiled directory."""
+    from tiplookup import compiled
+
+    return compiled.search_index(directory())
 
 
 def directory() -> Directory:
