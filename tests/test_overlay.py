@@ -242,3 +242,28 @@ def test_any_edit_is_either_saved_valid_or_refused(
         assert (file.read_bytes() if file.exists() else None) == before
     final = overlay.read(file)
     overlay.merge(base, final)  # whatever was saved is valid
+
+
+def test_diff_lists_only_the_fields_that_differ(base: Directory) -> None:
+    local = parse(
+        """
+        hidden = ["criminal-chamber"]
+
+        [[organization]]
+        id = "care-international-laos"
+        kind = "international-ngo"
+        emails = ["new@example.org"]
+
+        [[organization]]
+        id = "gone"
+        notes = "x"
+        """
+    )
+    changes = {c.org_id: c for c in overlay.diff(base, local)}
+    care = changes["care-international-laos"]
+    assert care.kind == "changed"
+    assert care.fields == (
+        ("emails", ["Keoamphone.souvannaphoum@careint.org"], ["new@example.org"]),
+    )
+    assert changes["gone"].kind == "orphan"
+    assert changes["criminal-chamber"].kind == "hidden"

@@ -388,7 +388,11 @@ def diff(base: Directory, overlay: Overlay | None) -> Iterator[Change]:
             yield Change(kind, org_id, str(entry.get("name", "")))
             continue
         bundled = tables.organization(original)
-        fields = tuple((k, bundled.get(k), entry[k]) for k in _ordered(entry) if k != "id")
+        fields = tuple(
+            (k, bundled.get(k), entry[k])
+            for k in _ordered(entry)
+            if k != "id" and bundled.get(k) != entry[k]
+        )
         yield Change("changed", org_id, original.name, fields)
     for org_id in overlay.hidden:
         original = by_id.get(org_id)

@@ -29,6 +29,8 @@ def diff_text(changes: list[Change]) -> str:
     for change in changes:
         name = one_line(change.name)
         extra = f"  ({_NOTE[change.kind]})" if change.kind in _NOTE else ""
+        if change.kind == "changed" and not change.fields:
+            extra = "  (same as the directory)"
         lines.append(f"{_MARK[change.kind]} {change.org_id}  {name}{extra}".rstrip())
         for field, old, new in change.fields:
             lines.append(f"    {field}: {value_text(old)}  →  {value_text(new)}")
