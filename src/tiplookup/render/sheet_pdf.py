@@ -33,6 +33,7 @@ _LEGEND = (
     " the CSV, HTML and JSON sheets say how. Facts marked 'read from the address' or"
     " 'inferred' were derived too."
 )
+_NAME_LINE = 4.6  # mm per line of an organisation's name
 _LABEL = 19  # mm for the label column
 
 
@@ -130,19 +131,26 @@ def _group_title(pdf: FPDF, title: str) -> None:
 
 
 def _entry(pdf: FPDF, e: Entry, covered: frozenset[int]) -> None:
-    name = _safe(e.name + ("  [ENDED]" if e.ended else ""), covered)
-    rows = [(label, _safe(value, covered)) for label, value in _rows(e)]
-    if pdf.will_page_break(_height(pdf, name, rows) + 2.6):  # keep an entry on one page
+    """One entry, kept on one page. Lines are wrapped once, then measured and printed."""
+    pdf.set_font("sans", "B", 9.5)
+    name = _wrap(pdf, pdf.epw, _safe(e.name + ("  [ENDED]" if e.ended else ""), covered))
+    pdf.set_font("sans", "", 7.8)
+    rows = [(label, _wrap(pdf, pdf.epw - _LABEL, _safe(v, covered))) for label, v in _rows(e)]
+    height = len(name) * _NAME_LINE + sum(len(lines) for _, lines in rows) * _LINE + 2.6
+    if pdf.will_page_break(height):
         pdf.add_page()
     pdf.set_font("sans", "B", 9.5)
     pdf.set_text_color(*(_RED if e.ended else (0, 0, 0)))
-    pdf.multi_cell(0, 4.6, name, align="L", new_x="LMARGIN", new_y="NEXT")
+    for line in name:
+        pdf.cell(pdf.epw, _NAME_LINE, line, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
-    for label, value in rows:
+    for label, lines in rows:
         pdf.set_font("sans", "B", 7.8)
         pdf.cell(_LABEL, _LINE, label)
         pdf.set_font("sans", "", 7.8)
-        pdf.multi_cell(0, _LINE, value, align="L", new_x="LMARGIN", new_y="NEXT")
+        for line in lines:
+            pdf.set_x(pdf.l_margin + _LABEL)
+            pdf.cell(pdf.epw - _LABEL, _LINE, line, new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(200, 205, 215)
     pdf.set_line_width(0.2)
     y = pdf.get_y() + 0.8
@@ -150,19 +158,10 @@ def _entry(pdf: FPDF, e: Entry, covered: frozenset[int]) -> None:
     pdf.ln(1.8)
 
 
-def _height(pdf: FPDF, name: str, rows: list[tuple[str, str]]) -> float:
-    pdf.set_font("sans", "B", 9.5)
-    total = _measure(pdf, 0, 4.6, name)
-    pdf.set_font("sans", "", 7.8)
-    for _, value in rows:
-        total += _measure(pdf, pdf.epw - _LABEL, _LINE, value)
-    return total
-
-
-def _measure(pdf: FPDF, width: float, line: float, text: str) -> float:
-    height = pdf.multi_cell(width, line, text, align="L", dry_run=True, output="HEIGHT")
-    assert isinstance(height, float | int)  # output="HEIGHT" returns only the height
-    return float(height)
+def _wrap(pdf: FPDF, width: float, text: str) -> list[str]:
+    lines = pdf.multi_cell(width, _LINE, text, align="L", dry_run=True, output="LINES")
+    assert isinstance(lines, list)  # output="LINES" returns only the lines
+    return [str(line) for line in lines] or [""]
 
 
 def _rows(e: Entry) -> list[tuple[str, str]]:
