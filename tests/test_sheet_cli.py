@@ -155,3 +155,27 @@ def test_title_and_selection_in_header(run: Run) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "Savannakhet desk"
     assert "Selection: working in Savannakhet" in lines
+
+
+def test_local_changes_are_marked(run: Run) -> None:
+    edited = run("--directory", str(SHEET_DIR), "edit", "safe-house", "--set", "emails=a@b.org")
+    assert edited.exit_code == 0, edited.stderr
+    added = run(
+        "--directory",
+        str(SHEET_DIR),
+        "add",
+        "--name",
+        "New Shelter",
+        "--phone",
+        "020 5555 9999",
+        "--province",
+        "savannakhet",
+    )
+    assert added.exit_code == 0, added.stderr
+    result = sheet(run, "--format", "json")
+    orgs = {o["id"]: o for o in json.loads(result.stdout)["organizations"]}
+    assert orgs["safe-house"]["local_changes"] == "changed locally (tiplookup overlay): emails"
+    assert orgs["new-shelter"]["local_changes"].startswith("added locally")
+    assert orgs["national-helpline"]["local_changes"] is None
+    text = sheet(run, "--id", "safe-house").stdout
+    assert "  Local: changed locally (tiplookup overlay): emails" in text

@@ -111,6 +111,7 @@ class Entry:
     last_verified: dt.date | None
     verified: str  # "last verified 2026-01-31" or "not verified"
     cautions: tuple[str, ...]  # what to check before relying on it
+    local: str  # what the user's overlay added or changed: not from the source
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +276,18 @@ def entry(org: Organization, on: dt.date, *, include_confidential: bool = False)
         last_verified=org.last_verified,
         verified=facts.verified_text(org),
         cautions=tuple(one_line(w) for w in facts.warnings(org, on) if w != "not verified"),
+        local=_local_text(org),
     )
+
+
+def _local_text(org: Organization) -> str:
+    """Facts from the user's overlay are not the source's: say which."""
+    if org.origin == "overlay":
+        return "added locally (tiplookup overlay); not in the source"
+    changed = [f for f in org.local_fields if f != "last_verified"]  # verifying is local
+    if not changed:
+        return ""
+    return f"changed locally (tiplookup overlay): {', '.join(changed)}"
 
 
 def _phone(phone: Phone) -> PhoneLine:

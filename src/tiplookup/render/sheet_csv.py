@@ -31,6 +31,7 @@ COLUMNS = (
     "website",
     "last_verified",
     "check",
+    "local_changes",
 )
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
@@ -67,6 +68,7 @@ def _row(e: Entry) -> list[str]:
         e.website,
         e.last_verified.isoformat() if e.last_verified else "not verified",
         "; ".join(e.cautions),
+        e.local,
     ]
 
 

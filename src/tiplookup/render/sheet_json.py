@@ -62,4 +62,5 @@ def _entry(e: Entry) -> dict[str, Any]:
         "last_verified": e.last_verified.isoformat() if e.last_verified else None,
         "verified": e.verified,
         "check": list(e.cautions),
+        "local_changes": e.local or None,
     }

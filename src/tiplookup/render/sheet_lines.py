@@ -39,6 +39,8 @@ def details(e: Entry) -> list[Line]:
         lines.append(Line("Website", e.website))
     if e.period:
         lines.append(Line("Programme", e.period))
+    if e.local:
+        lines.append(Line("Local", e.local))
     lines.append(Line("Verified", e.verified))
     if e.cautions:
         lines.append(Line("Check", "; ".join(e.cautions)))

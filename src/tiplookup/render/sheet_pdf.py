@@ -180,6 +180,8 @@ def _rows(e: Entry) -> list[tuple[str, str]]:
         rows.append(("Contact", " · ".join(others)))
     if e.period:
         rows.append(("Programme", e.period))
+    if e.local:
+        rows.append(("Local", e.local))
     rows.append(("Verified", " · ".join([e.verified, *e.cautions, e.kind, f"id {e.id}"])))
     return rows
 

@@ -96,6 +96,8 @@ def _note(e: Entry, sheet: Sheet) -> str:
     lines.append(f"Services: {', '.join(e.services) or 'none listed in the source'}")
     lines.append(f"Works in: {e.works_in}")
     lines += [f"Contact: {c}" for c in e.contacts]
+    if e.local:
+        lines.append(f"Local: {e.local}")
     lines.append(f"Verified: {e.verified}")
     if e.cautions:
         lines.append("Check: " + "; ".join(e.cautions))
