@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tiplookup import phones, places, taxonomy
 from tiplookup.errors import DataError, Problem, ValidationFailed
@@ -32,6 +30,9 @@ from tiplookup.model import (
     ServiceArea,
     Website,
 )
+
+if TYPE_CHECKING:
+    import tomllib
 
 ENV_VAR = "TIPLOOKUP_DIRECTORY"
 SCHEMA_VERSION = 1
@@ -80,9 +81,9 @@ PERIOD_FIELDS = {"start", "end", "source_text"}
 
 def bundled_path() -> Path:
     """The directory shipped inside the package (or, in a source checkout, data/)."""
-    packaged = resources.files("tiplookup").joinpath("data/directory.toml")
+    packaged = Path(__file__).parent / "data" / "directory.toml"  # where the wheel puts it
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[2] / "data" / "directory.toml"
 
 
@@ -114,6 +115,8 @@ def check(file: Path) -> tuple[Directory | None, list[Problem]]:
 
 def decode(text: str, path: str) -> tuple[dict[str, Any] | None, Problem | None]:
     """Parse TOML text; on a syntax error, a Problem naming the file and line."""
+    import tomllib  # not needed when the compiled cache is warm (issue 7)
+
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:

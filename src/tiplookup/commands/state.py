@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tiplookup import directory as directory_module
 from tiplookup.model import Directory
 
 if TYPE_CHECKING:
@@ -26,6 +25,8 @@ def configure(*, directory: Path | None, no_overlay: bool = False) -> None:
 
 
 def directory_path() -> Path:
+    from tiplookup import directory as directory_module
+
     return directory_module.resolve_path(_options["directory"])
 
 
