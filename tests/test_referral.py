@@ -192,7 +192,7 @@ def test_an_unknown_need_is_a_usage_error_with_the_closest_match(run: Run) -> No
 def test_a_system_level_function_is_not_a_victim_need(run: Run) -> None:
     code, out, err = refer(run, "--needs", "research")
     assert (code, out) == (2, "")
-    assert err.startswith("tiplookup: error: 'research' is system-level function")
+    assert err.startswith("tiplookup: error: 'research' is a system-level function")
     assert "not a victim need" in err
     assert err.endswith("(to find organisations that do it: tiplookup search --service research)\n")
 

@@ -299,7 +299,7 @@ def resolve(term: str, *, needs_only: bool = False) -> Service:
         )
     if needs_only and not service.is_need:
         raise UsageError(
-            f"{term!r} is {GROUP_LABELS[service.group].lower().rstrip('s')} "
+            f"{term!r} is a {GROUP_LABELS[service.group].lower().rstrip('s')} "
             f"({service.slug}), not a victim need",
             hint=f"to find organisations that do it: tiplookup search --service {service.slug}",
         )
