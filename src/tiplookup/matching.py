@@ -137,18 +137,26 @@ def query_name_forms(query: str) -> set[str]:
     return {form} if form else set()
 
 
-def closest_names(orgs: Sequence[Organization], query: str, limit: int = 3) -> tuple[str, ...]:
+def name_choices(orgs: Iterable[Organization]) -> dict[str, str]:
+    """Folded name or alternate name → the organisation's name, for :func:`closest_names`."""
+    choices: dict[str, str] = {}
+    for org in orgs:
+        for name in (org.name, *org.alternate_names):
+            choices.setdefault(taxonomy.fold(name), org.name)
+    return choices
+
+
+def closest_names(choices: Mapping[str, str], query: str, limit: int = 3) -> tuple[str, ...]:
     """Names (or alternate names) that look most like ``query``, for 'did you mean'."""
     from rapidfuzz import fuzz, process
 
     typed = taxonomy.fold(query)
     if not typed:
         return ()
-    choices = {
-        (i, n): taxonomy.fold(n) for i, o in enumerate(orgs) for n in (o.name, *o.alternate_names)
-    }
-    found = process.extract(typed, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70)
-    names = dict.fromkeys(orgs[key[0]].name for _, _, key in found)
+    found = process.extract(
+        typed, list(choices), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70
+    )
+    names = dict.fromkeys(choices[name] for name, _, _ in found)
     return tuple(names)[:limit]
 
 
@@ -185,7 +193,7 @@ def term_services(terms: Iterable[Term]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.service for t in terms if t.service))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: many orgs share one
 class WordMatch:
     score: float  # quality × field weight / 100
     field: str
@@ -212,6 +220,14 @@ def keep_best(best: dict[int, WordMatch], i: int, match: WordMatch) -> None:
         best[i] = match
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class TermMatch:
+    score: float
+    fields: frozenset[str]
+    reasons: tuple[str, ...]
+    in_name: bool  # every word of the term is a word of a name, spelled exactly
+
+
 @dataclass(frozen=True, slots=True)
 class OrgMatch:
     score: float  # mean over the query's terms
@@ -219,8 +235,15 @@ class OrgMatch:
     reasons: tuple[str, ...]
     in_name: bool  # every term is a word of the name or an alternate name, spelled exactly
 
+    @classmethod
+    def of(cls, matches: tuple[TermMatch, ...]) -> OrgMatch:
+        return cls(
+            sum(m.score for m in matches) / len(matches),
+            frozenset(f for m in matches for f in m.fields),
+            tuple(dict.fromkeys(r for m in matches for r in m.reasons)),
+            all(m.in_name for m in matches),
+        )
 
-_TermMatch = tuple[float, set[str], list[str], bool]  # score, fields, reasons, in_name
 
 #: How reasons from the name fields begin; an exact name match says it better.
 NAME_REASONS = (_FIELD_WORDS["name"], _FIELD_WORDS["alternate_names"])
@@ -231,43 +254,65 @@ def match_terms(
     word_hits: Callable[[str], Mapping[int, WordMatch]],
     offers: Callable[[str], set[int]],
 ) -> dict[int, OrgMatch]:
-    """Organisations matching every term, with a score, the fields and the reasons."""
-    per_org: dict[int, list[_TermMatch]] | None = None
-    for term in terms:
+    """Organisations matching every term, with a score, the fields and the reasons.
+
+    Organisations that matched the same way share one match object: on a large directory,
+    thousands of them do, and building one each would dominate the search time.
+    """
+    per_org: dict[int, tuple[TermMatch, ...]] = {}
+    for n, term in enumerate(terms):
         found = _match_term(term, word_hits, offers)
-        if per_org is None:
-            per_org = {i: [m] for i, m in found.items()}
+        if n == 0:
+            per_org = {i: (m,) for i, m in found.items()}
         else:
-            per_org = {i: [*ms, found[i]] for i, ms in per_org.items() if i in found}
+            per_org = {i: (*ms, found[i]) for i, ms in per_org.items() if i in found}
         if not per_org:
             return {}
+    shared: dict[tuple[TermMatch, ...], OrgMatch] = {}
     out: dict[int, OrgMatch] = {}
-    for i, ms in (per_org or {}).items():
-        score = sum(m[0] for m in ms) / len(ms)
-        fields = frozenset(f for m in ms for f in m[1])
-        reasons = tuple(dict.fromkeys(r for m in ms for r in m[2]))
-        out[i] = OrgMatch(score, fields, reasons, all(m[3] for m in ms))
+    for i, ms in per_org.items():
+        match = shared.get(ms)
+        if match is None:
+            match = shared[ms] = OrgMatch.of(ms)
+        out[i] = match
     return out
+
+
+def _words_match(matches: tuple[WordMatch, ...]) -> TermMatch:
+    return TermMatch(
+        sum(m.score for m in matches) / len(matches),
+        frozenset(m.field for m in matches),
+        tuple(m.reason for m in matches),
+        all(m.quality == 100 and m.field in FIELDS[:2] for m in matches),
+    )
 
 
 def _match_term(
     term: Term,
     word_hits: Callable[[str], Mapping[int, WordMatch]],
     offers: Callable[[str], set[int]],
-) -> dict[int, _TermMatch]:
-    found: dict[int, _TermMatch] = {}
+) -> dict[int, TermMatch]:
     maps = [word_hits(w) for w in term.words]
-    common = set.intersection(*(set(m) for m in maps)) if maps else set()
-    for i in common:
-        matches = [m[i] for m in maps]
-        score = sum(m.score for m in matches) / len(matches)
-        in_name = all(m.quality == 100 and m.field in FIELDS[:2] for m in matches)
-        found[i] = (score, {m.field for m in matches}, [m.reason for m in matches], in_name)
+    found: dict[int, TermMatch] = {}
+    if len(maps) == 1:  # the common case, in bulk
+        unique = {id(m): m for m in maps[0].values()}
+        shared = {key: _words_match((m,)) for key, m in unique.items()}
+        found = {i: shared[id(m)] for i, m in maps[0].items()}
+    elif maps:
+        combined: dict[tuple[WordMatch, ...], TermMatch] = {}
+        for i in set(maps[0]).intersection(*maps[1:]):
+            key = tuple([m[i] for m in maps])
+            match = combined.get(key)
+            if match is None:
+                match = combined[key] = _words_match(key)
+            found[i] = match
     if term.service:
         label = taxonomy.get(term.service).label.lower()
         plain = term.text in (taxonomy.fold(label), taxonomy.fold(term.service))
-        why = f"offers {label}" + ("" if plain else f" ('{term.text}')")
+        why = (f"offers {label}" + ("" if plain else f" ('{term.text}')"),)
+        services = frozenset({"services"})
+        offered = {flag: TermMatch(100.0, services, why, flag) for flag in (False, True)}
         for i in offers(term.service):
-            in_name = i in found and found[i][3]
-            found[i] = (100.0, {"services"}, [why], in_name)
+            prior = found.get(i)
+            found[i] = offered[prior is not None and prior.in_name]
     return found

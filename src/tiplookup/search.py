@@ -14,10 +14,13 @@ term. A query that is (nearly) an organisation's name or acronym lists it first.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import heapq
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tiplookup import facts, matching, places, taxonomy
 from tiplookup.errors import NotFoundError, UsageError
@@ -63,22 +66,24 @@ def rank_key(
 
 
 class SearchIndex:
-    """The directory's words, built once: word → {organisation index: best field}."""
+    """The directory's words, built once: word → {best field: organisation indexes}."""
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
         self.orgs = directory.organizations
-        self.postings: dict[str, dict[int, str]] = {}
+        self.postings: dict[str, dict[str, list[int]]] = {}
         self.names: dict[str, list[tuple[int, str, str]]] = {}
         self.offers: dict[str, set[int]] = {}
         for i, org in enumerate(self.orgs):
             for word, field in org_words(org).items():
-                self.postings.setdefault(word, {})[i] = field
+                self.postings.setdefault(word, {}).setdefault(field, []).append(i)
             for form, what, name in name_forms(org):
                 self.names.setdefault(form, []).append((i, what, name))
             for slug in org.services:
                 self.offers.setdefault(slug, set()).add(i)
         self.vocabulary = sorted(self.postings)
+        self.sort_names = [fold_name(org) for org in self.orgs]
+        self._choices: dict[str, str] | None = None
         self.by_key: dict[str, list[str]] = {}
         for word in self.vocabulary:
             self.by_key.setdefault(matching.romanised(word), []).append(word)
@@ -114,15 +119,33 @@ class SearchIndex:
         return found
 
     def word_hits(self, word: str) -> dict[int, WordMatch]:
+        """Each organisation's best match for ``word`` (what keep_best picks, in bulk)."""
         exact = word in self.postings
-        best: dict[int, WordMatch] = {}
+        found: list[tuple[WordMatch, list[int]]] = []
         for candidate in self.candidates(word):
             quality = word_quality(word, candidate, exact_exists=exact)
-            if quality <= 0:
-                continue
-            for i, field in self.postings[candidate].items():
-                matching.keep_best(best, i, WordMatch.of(quality, field, candidate, word))
+            if quality > 0:
+                for field, ids in self.postings[candidate].items():
+                    found.append((WordMatch.of(quality, field, candidate, word), ids))
+        best: dict[int, WordMatch] = {}
+        for match, ids in sorted(found, key=lambda pair: pair[0].sort_key(), reverse=True):
+            best.update(dict.fromkeys(ids, match))  # better matches come later and win
         return best
+
+    def closest_names(self, query: str) -> tuple[str, ...]:
+        if self._choices is None:
+            self._choices = matching.name_choices(self.orgs)
+        return matching.closest_names(self._choices, query)
+
+    def backend(self) -> _Backend:
+        return _Backend(
+            self.orgs,
+            self.word_hits,
+            lambda slug: self.offers.get(slug, set()),
+            self.exact_names,
+            self.sort_names,
+            self.closest_names,
+        )
 
     def exact_names(self, query: str) -> dict[int, str]:
         out: dict[int, str] = {}
@@ -147,11 +170,8 @@ def search(
     if index is None or index.directory is not directory:
         index = SearchIndex.build(directory)
     return _run(
-        directory.organizations,
+        index.backend(),
         query,
-        index.word_hits,
-        lambda slug: index.offers.get(slug, set()),
-        index.exact_names,
         province=province,
         services=services,
         kind=kind,
@@ -184,6 +204,9 @@ def exhaustive_search(
                     matching.keep_best(best, i, WordMatch.of(quality, field, candidate, word))
         return best
 
+    def closest(text: str) -> tuple[str, ...]:
+        return matching.closest_names(matching.name_choices(orgs), text)
+
     def exact_names(text: str) -> dict[int, str]:
         wanted = matching.query_name_forms(text)
         out: dict[int, str] = {}
@@ -193,12 +216,12 @@ def exhaustive_search(
                     out.setdefault(i, matching.name_reason(what, name, text))
         return out
 
+    offers = lambda slug: {i for i, org in enumerate(orgs) if org.offers(slug)}  # noqa: E731
+    sort_names = [fold_name(o) for o in orgs]
+    backend = _Backend(orgs, word_hits, offers, exact_names, sort_names, closest)
     return _run(
-        orgs,
+        backend,
         query,
-        word_hits,
-        lambda slug: {i for i, org in enumerate(orgs) if org.offers(slug)},
-        exact_names,
         province=province,
         services=services,
         kind=kind,
@@ -207,12 +230,21 @@ def exhaustive_search(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Backend:
+    """What a search needs from the directory: the indexed and brute-force ways differ here."""
+
+    orgs: Sequence[Organization]
+    word_hits: Callable[[str], Mapping[int, WordMatch]]
+    offers: Callable[[str], set[int]]
+    exact_names: Callable[[str], dict[int, str]]
+    sort_names: Sequence[str]
+    closest_names: Callable[[str], tuple[str, ...]]
+
+
 def _run(
-    orgs: Sequence[Organization],
+    backend: _Backend,
     query: str,
-    word_hits: Callable[[str], Mapping[int, WordMatch]],
-    offers: Callable[[str], set[int]],
-    exact_names: Callable[[str], dict[int, str]],
     *,
     province: str | None,
     services: Sequence[str],
@@ -230,28 +262,45 @@ def _run(
     if query.strip() and not terms:
         raise UsageError(f"nothing to search for in {query!r}: it has no letters or digits")
 
-    names = exact_names(query) if terms else {}
-    matches = matching.match_terms(terms, word_hits, offers)
-    pool = set(matches) | set(names) if terms else set(range(len(orgs)))
+    orgs = backend.orgs
+    names = backend.exact_names(query) if terms else {}
+    matches = matching.match_terms(terms, backend.word_hits, backend.offers) if terms else {}
+    pool = set(matches) | set(names) if terms else range(len(orgs))
 
-    ranked: list[tuple[tuple[object, ...], Hit]] = []
+    # Order: name matches, then rank_key, then score; ties by name. Organisations that
+    # matched the same way share a match object, so its part of the key is worked out once.
+    by_match: dict[int, tuple[bool, float]] = {}
+    ranked: list[tuple[Any, ...]] = []
     for i in pool:
         org = orgs[i]
         relation = org.relation_to(province) if province else None
         if province and relation is None:
             continue
-        if (kind and org.kind != kind) or not all(org.offers(s) for s in wanted):
+        if (kind and org.kind != kind) or (wanted and not all(org.offers(s) for s in wanted)):
             continue
-        hit = _hit(org, relation, province, wanted, names.get(i), matches.get(i), on)
-        in_name = i in names or (i in matches and matches[i].in_name)
-        order = (not in_name, *rank_key(org, relation, on), -hit.score, fold_name(org), org.id)
-        ranked.append((order, hit))
-    hits = [hit for _, hit in sorted(ranked, key=lambda pair: pair[0])]
+        match = matches.get(i)
+        quality = (False, -_score(True, match)) if i in names else by_match.get(id(match))
+        if quality is None:
+            in_name = match is not None and match.in_name
+            quality = by_match[id(match)] = (not in_name, -_score(False, match))
+        key = rank_key(org, relation, on)
+        ranked.append((quality[0], *key, quality[1], backend.sort_names[i], org.id, i, relation))
+    ranked = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
+    hits = tuple(
+        _hit(orgs[row[-2]], row[-1], province, wanted, names.get(row[-2]), matches.get(row[-2]), on)
+        for row in ranked
+    )
     used = wanted + tuple(s for s in matching.term_services(terms) if s not in wanted)
-    result = SearchResult(tuple(hits[:limit]), query, province, used, ())
+    result = SearchResult(hits, query, province, used, ())
     if not hits:
-        return _explain(result, orgs, query, word_hits, offers, exact_names, terms, kind, on)
+        matched = set(matches) | set(names)
+        return _explain(result, backend, terms, matched, kind)
     return result
+
+
+def _score(named: bool, match: matching.OrgMatch | None) -> float:
+    score = 100.0 if named else 0.0
+    return round(max(score, match.score) if match is not None else score, 1)
 
 
 def _hit(
@@ -270,16 +319,14 @@ def _hit(
         reasons.append(facts.relation_text(relation, province))
     reasons.extend(f"offers {taxonomy.get(s).label.lower()}" for s in wanted)
     fields: set[str] = {"name"} if name_reason else set()
-    score = 100.0 if name_reason else 0.0
     if match is not None:
         reasons.extend(
             r for r in match.reasons if not (name_reason and r.startswith(matching.NAME_REASONS))
         )
         fields.update(match.fields)
-        score = max(score, match.score)
     return Hit(
         org=org,
-        score=round(score, 1),
+        score=_score(bool(name_reason), match),
         matched=tuple(f for f in FIELDS if f in fields),
         relation=relation,
         reasons=tuple(dict.fromkeys(reasons)),
@@ -300,35 +347,27 @@ def _check_kind(kind: str | None) -> None:
 
 def _explain(
     result: SearchResult,
-    orgs: Sequence[Organization],
-    query: str,
-    word_hits: Callable[[str], Mapping[int, WordMatch]],
-    offers: Callable[[str], set[int]],
-    exact_names: Callable[[str], dict[int, str]],
+    backend: _Backend,
     terms: tuple[matching.Term, ...],
+    matched: set[int],
     kind: str | None,
-    on: dt.date,
 ) -> SearchResult:
     """Nothing matched: the closest names, and which word or filter shut everything out."""
     hints: list[str] = []
-    matched_query = set(matching.match_terms(terms, word_hits, offers)) | set(exact_names(query))
-    if terms and not matched_query:
+    if terms and not matched:
         for term in terms if len(terms) > 1 else ():
-            if not matching.match_terms((term,), word_hits, offers):
+            if not matching.match_terms((term,), backend.word_hits, backend.offers):
                 hints.append(f"nothing matches the word {term.text!r}")
-    elif terms or result.province or result.services or kind:
+    else:
         dropped = [f"--province {result.province}"] if result.province else []
-        dropped += [
-            f"--service {s}" for s in result.services if s not in matching.term_services(terms)
-        ]
+        query_services = matching.term_services(terms)
+        dropped += [f"--service {s}" for s in result.services if s not in query_services]
         dropped += [f"--kind {kind}"] if kind else []
-        count = len(matched_query) if terms else len(orgs)
+        count = len(matched) if terms else len(backend.orgs)
         if dropped:
             hints.append(f"try without {' '.join(dropped)}: {count} organisation(s) match then")
-    suggestions = matching.closest_names(orgs, query) if terms and not matched_query else ()
-    return SearchResult(
-        result.hits, result.query, result.province, result.services, suggestions, tuple(hints)
-    )
+    suggestions = backend.closest_names(result.query) if terms and not matched else ()
+    return dataclasses.replace(result, suggestions=suggestions, hints=tuple(hints))
 
 
 def find_one(
@@ -362,7 +401,7 @@ def find_one(
         return candidates[0]
     if candidates:
         _ambiguous(text, candidates)
-    close = matching.closest_names(directory.organizations, text)
+    close = index.closest_names(text)
     raise NotFoundError(
         f"no organisation called {text!r}"
         + (f"; closest names: {', '.join(close)}" if close else ""),
