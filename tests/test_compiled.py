@@ -218,13 +218,29 @@ def test_an_index_is_never_reused_for_another_directory(old_file: Path, builds: 
     assert builds == [1, 0]
 
 
-def test_bundled_data_is_read_back_from_the_cache(tmp_path: Path) -> None:
+def test_bundled_data_is_read_back_from_the_cache(tmp_path: Path, isolated_user_dirs: Path) -> None:
     data = tmp_path / "data.toml"
     data.write_text('[meta]\nname = "one"\n', "utf-8")
     assert compiled.toml_data(data) == {"meta": {"name": "one"}}
-    cache = compiled.cache_file(data, ".data.pickle")
-    assert cache.is_file()
-    cache.write_bytes(b"damaged")
+    caches = list((isolated_user_dirs / "cache" / compiled.SUBDIR).glob("data-data.pickle"))
+    assert caches
+    caches[0].write_bytes(b"damaged")
     assert compiled.toml_data(data) == {"meta": {"name": "one"}}
     data.write_text('[meta]\nname = "two, longer"\n', "utf-8")
     assert compiled.toml_data(data) == {"meta": {"name": "two, longer"}}
+
+
+def test_derived_tables_are_rebuilt_when_their_inputs_change(tmp_path: Path) -> None:
+    source = tmp_path / "input.txt"
+    source.write_text("a", "utf-8")
+    calls: list[str] = []
+
+    def build() -> str:
+        calls.append(source.read_text("utf-8"))
+        return calls[-1] * 2
+
+    assert compiled.cached("test-table", (source,), build) == "aa"
+    assert compiled.cached("test-table", (source,), build) == "aa"
+    source.write_text("bcd", "utf-8")
+    assert compiled.cached("test-table", (source,), build) == "bcdbcd"
+    assert calls == ["a", "bcd"]

@@ -56,6 +56,8 @@ def test_a_warm_piped_run_skips_toml_rich_and_hashing(args: list[str], tmp_path:
     assert "tiplookup.compiled" in warm
     # …later runs read the compiled cache; output to a pipe needs no rich.
     assert not {"tomllib", "hashlib", "rich", "rich.console"} & warm
+    # Nor the loader and validator, nor the overlay code when there is no overlay.
+    assert not {"tiplookup.directory", "tiplookup.overlay"} & warm
 
 
 def test_help_needs_no_directory(tmp_path: Path) -> None:

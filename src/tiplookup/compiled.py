@@ -36,9 +36,10 @@ import os
 import pickle
 import sys
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from tiplookup import __version__
 from tiplookup.model import (
@@ -54,6 +55,8 @@ from tiplookup.model import (
 
 if TYPE_CHECKING:
     from tiplookup.search import SearchIndex
+
+T = TypeVar("T")
 
 FORMAT = 2  # bump when the layout of a cache file changes
 RACY_NS = 2_000_000_000  # 2 s: FAT's clock granularity, the coarsest in common use
@@ -74,8 +77,7 @@ _MODEL = (Organization, Phone, Contact, Location, ServiceArea, Website, Period, 
 _loaded: dict[int, tuple[Directory, Path, str]] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(NamedTuple):
     """The first pickle in a cache file, read before the (large) directory that follows."""
 
     stamp: tuple[Any, ...]
@@ -88,18 +90,20 @@ class Header:
 
 def load(path: Path) -> Directory:
     """The validated directory in ``path``, from the cache when it is current."""
-    from tiplookup import directory as directory_module
-
     try:
         stat = path.stat()
-        source = str(path.resolve())
     except OSError:
-        return directory_module.load(path)  # let the loader word the error
+        stat = None
     cache = cache_file(path)
     stamp = code_stamp()
-    header, cached = _read(cache, stamp, source)
-    if cached is not None and header is not None and _unchanged(header, stat):
+    source = str(path.resolve())
+    header, cached = _read(cache, stamp, source) if stat else (None, None)
+    if cached is not None and header is not None and stat and _unchanged(header, stat):
         return _remember(_at(cached, path), cache, header.digest)
+    from tiplookup import directory as directory_module  # the slow path from here on
+
+    if stat is None:
+        return directory_module.load(path)  # let the loader word the error
     data = directory_module.read_text(path).encode("utf-8")
     digest = content_digest(data)
     if cached is not None and header is not None and header.digest == digest:
@@ -271,25 +275,37 @@ def _read_index(file: Path, stamp: tuple[Any, ...], directory: Directory) -> Sea
 # -- bundled data files ------------------------------------------------------------------
 
 
-def toml_data(path: Path) -> dict[str, Any]:
-    """A TOML data file shipped with tiplookup, parsed once, then read back from a pickle."""
-    stat = path.stat()
-    source = str(path.resolve())
-    stamp = (FORMAT, __version__, sys.version_info[:2], source, stat.st_size, stat.st_mtime_ns)
-    cache = cache_file(path, ".data.pickle")
+def cached(name: str, files: tuple[Path, ...], build: Callable[[], T]) -> T:
+    """``build()``, computed once, then read back from a pickle until one of ``files``
+    or tiplookup's version changes. For tables derived from data shipped with tiplookup."""
+    stamps = []
+    for file in files:
+        st = file.stat()
+        stamps.append((str(file.resolve()), st.st_size, st.st_mtime_ns))
+    stamp = (FORMAT, __version__, sys.version_info[:2], name, tuple(stamps))
+    from tiplookup import userdata
+
+    cache = userdata.cache_dir() / SUBDIR / f"{name}.pickle"
     try:
         with cache.open("rb") as handle:
             if pickle.load(handle) == stamp:
-                data = pickle.load(handle)
-                if isinstance(data, dict):
-                    return data
+                return cast(T, pickle.load(handle))
     except _DAMAGED:
         pass
-    import tomllib
+    value = build()
+    _write(cache, stamp, value)
+    return value
 
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    _write(cache, stamp, data)
-    return data
+
+def toml_data(path: Path) -> dict[str, Any]:
+    """A TOML data file shipped with tiplookup, parsed once, then read back from a pickle."""
+
+    def parse() -> dict[str, Any]:
+        import tomllib
+
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+
+    return cached(f"data-{path.stem}", (path,), parse)
 
 
 def _build(path: Path) -> Directory:

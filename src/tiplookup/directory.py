@@ -30,11 +30,13 @@ from tiplookup.model import (
     ServiceArea,
     Website,
 )
+from tiplookup.paths import ENV_VAR as ENV_VAR  # re-exported: callers use directory.*
+from tiplookup.paths import bundled_path as bundled_path
+from tiplookup.paths import resolve_path
 
 if TYPE_CHECKING:
     import tomllib
 
-ENV_VAR = "TIPLOOKUP_DIRECTORY"
 SCHEMA_VERSION = 1
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -77,22 +79,6 @@ PHONE_FIELDS = {
 CONTACT_FIELDS = {"name", "title"}
 WEBSITE_FIELDS = {"exists", "url"}
 PERIOD_FIELDS = {"start", "end", "source_text"}
-
-
-def bundled_path() -> Path:
-    """The directory shipped inside the package (or, in a source checkout, data/)."""
-    packaged = Path(__file__).parent / "data" / "directory.toml"  # where the wheel puts it
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "directory.toml"
-
-
-def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """``--directory`` wins, then ``$TIPLOOKUP_DIRECTORY``, then the bundled file."""
-    if path:
-        return Path(path)
-    env = os.environ.get(ENV_VAR)
-    return Path(env) if env else bundled_path()
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Directory:

@@ -22,6 +22,7 @@ SOURCE_DISTRICT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "sisattanak": ("Sistanak",),
 }
 
+_DATA = Path(__file__).parent / "data" / "lao_admin.toml"
 _LAO_ORTHOGRAPHY = (("ຫລ", "ຫຼ"), ("ໍາ", "ຳ"))  # older → modern spelling
 
 
@@ -76,7 +77,7 @@ def normalise(text: str) -> str:
 def _reference() -> dict[str, Any]:
     from tiplookup import compiled  # parsed once, then read back from a pickle (issue 7)
 
-    return compiled.toml_data(Path(__file__).parent / "data" / "lao_admin.toml")
+    return compiled.toml_data(_DATA)
 
 
 def _strings(entry: dict[str, Any], *keys: str) -> tuple[str, ...]:
@@ -161,6 +162,12 @@ def is_province(slug: str) -> bool:
 @cache
 def _index() -> dict[str, str]:
     """normalised spelling → province slug, for what a user types."""
+    from tiplookup import compiled  # built once, then read back from a pickle (issue 7)
+
+    return compiled.cached("places-index", (Path(__file__), _DATA), _build_index)
+
+
+def _build_index() -> dict[str, str]:
     index: dict[str, str] = {}
     ref = {p["slug"]: p for p in _reference()["province"]}
     for p in provinces():

@@ -25,9 +25,9 @@ def configure(*, directory: Path | None, no_overlay: bool = False) -> None:
 
 
 def directory_path() -> Path:
-    from tiplookup import directory as directory_module
+    from tiplookup import paths
 
-    return directory_module.resolve_path(_options["directory"])
+    return paths.resolve_path(_options["directory"])
 
 
 def base_directory() -> Directory:
@@ -54,9 +54,14 @@ def directory() -> Directory:
 
 
 def _with_overlay() -> Directory:
-    from tiplookup import overlay, userdata
+    from tiplookup import userdata
 
-    local = overlay.read(userdata.overlay_path())  # no file: one failed open, nothing more
+    path = userdata.overlay_path()
+    if not path.exists():  # most runs: skip importing the overlay code (issue 7)
+        return base_directory()
+    from tiplookup import overlay
+
+    local = overlay.read(path)  # no file: one failed open, nothing more
     if local is None:
         return base_directory()
     merged = overlay.merge(base_directory(), local)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from tiplookup import directory as directory_module
 from tiplookup.commands import state
 from tiplookup.errors import ExitCode
 
@@ -23,6 +22,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Check a directory file and list every problem, with a count."""
+        from tiplookup import directory as directory_module
         from tiplookup.render import validation
 
         file = path or state.directory_path()
