@@ -16,13 +16,21 @@ from tiplookup import places, taxonomy
 from tiplookup.model import Organization
 
 #: Searchable fields, best first: a word found in several counts for the first.
-FIELDS = ("name", "alternate_names", "services", "places", "description")
-WEIGHTS = {"name": 100, "alternate_names": 100, "services": 90, "places": 85, "description": 75}
+FIELDS = ("name", "alternate_names", "services", "places", "contacts", "description")
+WEIGHTS = {
+    "name": 100,
+    "alternate_names": 100,
+    "services": 90,
+    "places": 85,
+    "contacts": 80,
+    "description": 75,
+}
 _FIELD_WORDS = {
     "name": "in name",
     "alternate_names": "in other names",
     "services": "in services",
     "places": "in address or area",
+    "contacts": "in phones or contacts",
     "description": "in description",
 }
 STOPWORDS = frozenset(
@@ -32,6 +40,7 @@ MIN_PREFIX = 4  # "traf" finds "trafficking"; "lao" does not find "laos…"
 MIN_FUZZY = 4  # fuzzy matching of 3-letter words lists half the directory ("lwu" ~ "lyu")
 FUZZY_CUTOFF = 80.0  # fuzz.ratio: "disability" ~ "disabilities" is 81.8
 
+_ENDINGS = ((re.compile(r"our$"), "or"), (re.compile(r"tre$"), "ter"))  # labour, centre
 _ROMANISATION = (
     ("ph", "p"),
     ("th", "t"),
@@ -42,6 +51,7 @@ _ROMANISATION = (
     ("ou", "u"),
     ("oo", "u"),
     ("ee", "i"),
+    ("r", "l"),  # Xayaboury ~ Sayabouly
 )
 _REPEATS = re.compile(r"(.)\1+")
 
@@ -56,7 +66,10 @@ def stem(word: str) -> str:
 
 
 def romanised(word: str) -> str:
-    """One spelling for Lao words written in Latin letters several ways (w/v, x/s, ph/p…)."""
+    """One spelling for Lao words written in Latin letters several ways (w/v, x/s, ph/p, r/l…),
+    and for British and American spellings (labour/labor, centre/center by the repeats)."""
+    for ending, new in _ENDINGS:
+        word = ending.sub(new, word)
     for old, new in _ROMANISATION:
         word = word.replace(old, new)
     return _REPEATS.sub(r"\1", word)
@@ -96,6 +109,10 @@ def field_texts(org: Organization) -> dict[str, str]:
         "alternate_names": " ".join(org.alternate_names),
         "services": " ".join([*service_words, *org.source_services]),
         "places": " ".join(place_words),
+        "contacts": " ".join(
+            [*(f"{p.contact} {p.description}" for p in org.phones)]
+            + [f"{c.name} {c.title}" for c in org.contacts]
+        ),
         "description": org.description,
     }
 
