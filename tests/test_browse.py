@@ -274,6 +274,18 @@ def test_directory_strings_are_printed_as_data(
     assert "  phone: +856 41 260 276 (Mr [red]X[/red])" in plain
 
 
+def test_show_prints_hostile_strings_as_data(
+    run: Run, write_directory: Callable[[str], Path]
+) -> None:
+    path = str(write_directory(HOSTILE))
+    for fmt in ("plain", "card", "json"):
+        result = run("show", "evil", "--format", fmt, env={"TIPLOOKUP_DIRECTORY": path})
+        assert result.exit_code == 0, result
+        assert not set(result.stdout) & {"\x1b", "\x07", "\u202e"}
+        assert "[link=http://x]EV[/link]" in result.stdout
+        assert "Mr [red]X[/red]" in result.stdout
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -67,6 +67,7 @@ def test_an_acronym_finds_its_organisation_first_and_little_else() -> None:
     assert names("lwu") == ["Lao Women’s Union", "Sengsavang"]  # Sengsavang's text names LWU
     assert names("LWU")[0] == "Lao Women’s Union"
     assert search(BUNDLED, "lwu", today=TODAY).hits[0].reasons == ("acronym 'LWU'",)
+    assert "alternate_names" in search(BUNDLED, "lwu", today=TODAY).hits[0].matched
 
 
 @pytest.mark.parametrize(

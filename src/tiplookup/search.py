@@ -318,7 +318,9 @@ def _hit(
     if relation is not None:
         reasons.append(facts.relation_text(relation, province))
     reasons.extend(f"offers {taxonomy.get(s).label.lower()}" for s in wanted)
-    fields: set[str] = {"name"} if name_reason else set()
+    fields: set[str] = set()
+    if name_reason:
+        fields.add("name" if name_reason.startswith("name ") else "alternate_names")
     if match is not None:
         reasons.extend(
             r for r in match.reasons if not (name_reason and r.startswith(matching.NAME_REASONS))
