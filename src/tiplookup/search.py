@@ -8,8 +8,8 @@ against.
 A query is split into terms. A phrase that is a service or one of its synonyms ("safe
 house", "lawyer") is a *service term*: organisations offering that service match it, and so
 do those whose text has its words. Every other word is a *word term*, matched against names,
-alternate names, service labels, places and descriptions. An organisation must match every
-term. A query that is (nearly) an organisation's name or acronym lists it first.
+alternate names, service labels, places, phone contacts and descriptions. An organisation
+must match every term. A query that is (nearly) an organisation's name or acronym lists it first.
 """
 
 from __future__ import annotations
@@ -111,11 +111,10 @@ class SearchIndex:
                 )
             )
         if len(word) >= matching.MIN_PREFIX:
-            start = bisect_left(self.vocabulary, word)
-            for w in self.vocabulary[start:]:
-                if not w.startswith(word):
-                    break
-                found.add(w)
+            at = bisect_left(self.vocabulary, word)
+            while at < len(self.vocabulary) and self.vocabulary[at].startswith(word):
+                found.add(self.vocabulary[at])
+                at += 1
         return found
 
     def word_hits(self, word: str) -> dict[int, WordMatch]:
@@ -216,7 +215,9 @@ def exhaustive_search(
                     out.setdefault(i, matching.name_reason(what, name, text))
         return out
 
-    offers = lambda slug: {i for i, org in enumerate(orgs) if org.offers(slug)}  # noqa: E731
+    def offers(slug: str) -> set[int]:
+        return {i for i, org in enumerate(orgs) if org.offers(slug)}
+
     sort_names = [fold_name(o) for o in orgs]
     backend = _Backend(orgs, word_hits, offers, exact_names, sort_names, closest)
     return _run(
