@@ -12,9 +12,7 @@ from tiplookup.errors import UsageError
 
 import sourcedoc
 
-REFERENCE = tomllib.loads(
-    (resources.files("tiplookup") / "data/lao_admin.toml").read_text("utf-8")
-)
+REFERENCE = tomllib.loads((resources.files("tiplookup") / "data/lao_admin.toml").read_text("utf-8"))
 SPELLINGS = [
     (spelling, p["slug"])
     for p in REFERENCE["province"]
