@@ -150,6 +150,8 @@ def _area_rows(org: Organization) -> list[tuple[str, str]]:
 
 
 def _provenance_rows(org: Organization, directory: Directory | None) -> list[tuple[str, str]]:
+    if org.origin == "overlay":  # a local addition: no published source stands behind it
+        return [("source", "added on this computer (your tiplookup overlay), not published")]
     rows: list[tuple[str, str]] = []
     if directory is not None and directory.source_name:
         retrieved = f", retrieved {directory.retrieved}" if directory.retrieved else ""
@@ -158,10 +160,9 @@ def _provenance_rows(org: Organization, directory: Directory | None) -> list[tup
             rows.append(("", directory.source_url))
     cited = directory.citations if directory else {}
     rows += [("", f"also from {cited.get(s, s)}") for s in org.sources]
-    if org.origin != "bundled":
-        rows.append(("origin", f"{org.origin} ({directory.path if directory else ''})"))
     if org.local_fields:
-        rows.append(("", f"changed locally: {', '.join(org.local_fields)}"))
+        fields = ", ".join(org.local_fields)
+        rows.append(("", f"changed on this computer (your tiplookup overlay): {fields}"))
     return rows
 
 

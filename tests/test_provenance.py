@@ -1,0 +1,32 @@
+"""Every result says which parts come from the user's overlay, not from the source."""
+
+from __future__ import annotations
+
+from conftest import Run
+
+
+def test_a_local_addition_is_never_credited_to_the_published_source(run: Run) -> None:
+    added = run(
+        "add",
+        "--name",
+        "Pakse Safe House",
+        "--service",
+        "shelter",
+        "--province",
+        "champasak",
+        "--phone",
+        "020 5555 1234",
+    )
+    assert added.exit_code == 0, added
+    card = run("show", "pakse-safe-house", "--format", "plain").stdout
+    assert "source:          added on this computer (your tiplookup overlay), not published" in card
+    assert "ASEAN-ACT" not in card
+
+
+def test_a_local_correction_names_the_changed_fields_beside_the_source(run: Run) -> None:
+    edited = run("edit", "care-international-laos", "--set", "phones=+856 21 217 728")
+    assert edited.exit_code == 0, edited
+    card = run("show", "care-international-laos", "--format", "plain").stdout
+    assert "+856 21 217 728" in card and "+856 21 217 727" not in card
+    assert "source:          ASEAN-ACT country directory: Lao PDR" in card
+    assert "changed on this computer (your tiplookup overlay): phones" in card
