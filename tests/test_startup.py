@@ -68,7 +68,14 @@ def test_help_needs_no_directory(tmp_path: Path) -> None:
 @pytest.fixture
 def commands(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(cli.app, "registered_commands", list(cli.app.registered_commands))
+    monkeypatch.setattr(cli.app, "registered_groups", list(cli.app.registered_groups))
     return [cli._command_name(c) for c in cli.app.registered_commands]
+
+
+def test_a_command_group_is_built_alone(commands: list[str]) -> None:
+    cli._only_the_command_asked_for(["overlay", "path"])
+    assert cli.app.registered_commands == []
+    assert [cli._group_name(g) for g in cli.app.registered_groups] == ["overlay"]
 
 
 @pytest.mark.parametrize(
@@ -86,6 +93,7 @@ def test_only_the_command_asked_for_is_built(
     assert set(built) <= set(commands)
     cli._only_the_command_asked_for(argv)
     assert [cli._command_name(c) for c in cli.app.registered_commands] == built
+    assert cli.app.registered_groups == []
 
 
 @pytest.mark.parametrize(
@@ -94,5 +102,7 @@ def test_only_the_command_asked_for_is_built(
 def test_without_a_plain_command_every_command_is_built(
     commands: list[str], argv: list[str]
 ) -> None:
+    groups = list(cli.app.registered_groups)
     cli._only_the_command_asked_for(argv)
     assert [cli._command_name(c) for c in cli.app.registered_commands] == commands
+    assert cli.app.registered_groups == groups

@@ -98,10 +98,18 @@ def _only_the_command_asked_for(argv: list[str]) -> None:
     i = 0
     while i < len(argv) and argv[i] in ("--directory", "--no-overlay"):
         i += 2 if argv[i] == "--directory" else 1
-    if i < len(argv):
-        named = [c for c in app.registered_commands if _command_name(c) == argv[i]]
-        if named:
-            app.registered_commands[:] = named
+    if i == len(argv):
+        return
+    named = [c for c in app.registered_commands if _command_name(c) == argv[i]]
+    groups = [g for g in app.registered_groups if _group_name(g) == argv[i]]  # "overlay"
+    if named or groups:
+        app.registered_commands[:] = named
+        app.registered_groups[:] = groups
+
+
+def _group_name(info: typer.models.TyperInfo) -> str | None:
+    inner = info.typer_instance.info.name if info.typer_instance else None
+    return info.name or inner
 
 
 def _command_name(info: typer.models.CommandInfo) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -74,6 +73,8 @@ def atomic_write(
 
 
 def _replace(path: Path, data: bytes, mode: int) -> None:
+    import tempfile  # only when writing: a start-up saving (issue 7)
+
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(name)
     try:
