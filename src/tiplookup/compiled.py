@@ -236,7 +236,7 @@ def search_index(directory: Directory) -> SearchIndex:
     stamp = (code_stamp((*_LOADER_FILES, *_INDEX_FILES)), digest)
     index = _read_index(file, stamp, directory)
     if index is None:
-        index = SearchIndex.build(directory)
+        index = _slowly("Indexing the directory", lambda: SearchIndex.build(directory))
         _write(file, stamp, index, _pickler_for(directory))
     return index
 
@@ -309,12 +309,17 @@ def toml_data(path: Path) -> dict[str, Any]:
 
 
 def _build(path: Path) -> Directory:
-    """Load and validate from the file, with a progress display on a terminal if it is slow."""
+    """Load and validate from the file (the slow path)."""
     from tiplookup import directory as directory_module
 
+    return _slowly(f"Reading {path.name} for the first time", lambda: directory_module.load(path))
+
+
+def _slowly(label: str, work: Callable[[], T]) -> T:
+    """Run ``work``; on a terminal, a progress bar on stderr once it has taken a second."""
     if not sys.stderr.isatty():
-        return directory_module.load(path)
+        return work()
     from tiplookup.render import progress
 
-    with progress.after(1.0, f"Reading {path.name} for the first time"):
-        return directory_module.load(path)
+    with progress.after(1.0, label):
+        return work()
