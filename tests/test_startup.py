@@ -60,6 +60,14 @@ def test_a_warm_piped_run_skips_toml_rich_and_hashing(args: list[str], tmp_path:
     assert not {"tiplookup.directory", "tiplookup.overlay"} & warm
 
 
+def test_show_by_id_needs_no_search_code(tmp_path: Path) -> None:
+    _modules_after(["show", "sengsavang"], tmp_path)
+    warm = _modules_after(["show", "sengsavang"], tmp_path)
+    assert not {"tiplookup.search", "tiplookup.matching"} & warm
+    by_name = _modules_after(["show", "Sengsavang"], tmp_path)
+    assert "tiplookup.search" in by_name
+
+
 def test_help_needs_no_directory(tmp_path: Path) -> None:
     modules = _modules_after(["--help"], tmp_path)
     assert not {"tomllib", "tiplookup.compiled", "rich"} & modules

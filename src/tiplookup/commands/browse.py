@@ -11,6 +11,7 @@ from tiplookup.commands import state
 from tiplookup.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
+    from tiplookup.model import Directory, Organization
     from tiplookup.search import SearchResult
 
 _FORMAT_HELP = "table, plain or json (default: table on a terminal, plain when piped)."
@@ -143,13 +144,11 @@ def show(
 ) -> None:
     """Everything known about one organisation: names, services, phones, area, sources."""
     from tiplookup.render import cards, out
-    from tiplookup.search import find_one
 
     fmt = _format(format, ("card", "plain", "json"))
     directory = state.directory()
     text = " ".join(id_or_name)
-    index = None if directory.get(text.strip()) else state.search_index()  # an id needs none
-    org = find_one(directory, text, index=index)
+    org = directory.get(text.strip()) or _find_one(directory, text)  # an id needs no search
     on = facts.today()
     if fmt == "json":
         _print_json(cards.organization_json(org, on))
@@ -157,6 +156,12 @@ def show(
         cards.print_card(org, on, directory)
     else:
         out(cards.org_plain(org, on, directory=directory))
+
+
+def _find_one(directory: Directory, text: str) -> Organization:
+    from tiplookup.search import find_one
+
+    return find_one(directory, text, index=state.search_index())
 
 
 def list_(
