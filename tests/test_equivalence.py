@@ -139,6 +139,13 @@ def test_the_cached_directory_equals_the_file(tmp_path: Path) -> None:
     assert compiled.load(path) == from_file  # warm: read back from the cache
 
 
+def test_generated_directories_pass_validate(tmp_path: Path, run: Any) -> None:
+    path = _generator().write(tmp_path / "directory-200.toml", 200, seed=1)
+    result = run("validate", str(path))
+    assert result.exit_code == 0, result
+    assert result.stdout.endswith("200 organisations, 0 problems\n")
+
+
 def test_generated_directories_are_deterministic(tmp_path: Path) -> None:
     generate = _generator()
     a = generate.write(tmp_path / "a.toml", 50, seed=5).read_bytes()
