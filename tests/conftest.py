@@ -68,3 +68,8 @@ def write_directory(tmp_path: Path) -> Callable[[str], Path]:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("HYPOTHESIS_PROFILE", "default")
+    # Test modules run code at collection, before the fixture above: keep the caches that
+    # code writes (tiplookup.compiled) out of the real user's cache folder.
+    import tempfile
+
+    os.environ["TIPLOOKUP_CACHE"] = tempfile.mkdtemp(prefix="tiplookup-test-cache-")
