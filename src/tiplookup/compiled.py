@@ -102,10 +102,12 @@ def load(path: Path) -> Directory:
         return _remember(_at(cached, path), cache, header.digest)
     from tiplookup import directory as directory_module  # the slow path from here on
 
-    if stat is None:
-        return directory_module.load(path)  # let the loader word the error
-    data = directory_module.read_text(path).encode("utf-8")
-    digest = content_digest(data)
+    try:
+        if stat is None:
+            raise FileNotFoundError(path)
+        digest = content_digest(path.read_bytes())
+    except OSError:
+        return directory_module.load(path)  # missing or unreadable: the loader words it
     if cached is not None and header is not None and header.digest == digest:
         _write(cache, _header(stamp, source, stat, digest), cached)
         return _remember(_at(cached, path), cache, digest)
