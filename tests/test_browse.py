@@ -379,3 +379,17 @@ def test_every_browse_command_is_documented_with_help() -> None:
             if (c.name or c.callback.__name__) in (command, command + "_")
         )
         assert info.callback is not None and info.callback.__doc__
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("ສະຫວັນນະເຂດ", "Sengsavang"),  # Lao script: vowel and tone marks stay in the word
+        ("ຈຳປາສັກ", "Village Focus International"),
+        ("moj", "Ministry of Justice"),  # the acronym beats a word in another's source heading
+    ],
+)
+def test_lao_script_and_acronyms_rank_first(run: Run, query: str, first: str) -> None:
+    result = run("search", query, "--format", "plain")
+    assert result.exit_code == 0, result
+    assert result.stdout.splitlines()[0] == first

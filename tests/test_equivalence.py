@@ -158,7 +158,11 @@ def _reference_fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c) or ord(c) >= 0x0E80)
     text = text.replace("'", "").replace("’", "")
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+    def kept(c: str) -> bool:  # Lao vowel and tone marks (Mn) belong to the word
+        return c.isalnum() or (ord(c) >= 0x0E80 and unicodedata.category(c) == "Mn")
+
+    return " ".join("".join(c if kept(c) else " " for c in text).split())
 
 
 @pytest.mark.parametrize(

@@ -103,9 +103,11 @@ def field_texts(org: Organization) -> dict[str, str]:
     service_words = [t for s in services for t in (s.label, *s.source_labels, *s.synonyms)]
     place_words = [org.location.address, org.location.district or ""] if org.location else []
     area = org.service_area.provinces + ((org.province,) if org.province else ())
-    place_words += [places.province_name(p) for p in area if places.is_province(p)]
+    for slug in area:
+        if places.is_province(slug):
+            place_words += [places.province_name(slug), places.get_province(slug).lao]
     return {
-        "name": f"{org.name} {org.source_name}",
+        "name": org.name,
         "alternate_names": " ".join(org.alternate_names),
         "services": " ".join([*service_words, *org.source_services]),
         "places": " ".join(place_words),
@@ -113,7 +115,9 @@ def field_texts(org: Organization) -> dict[str, str]:
             [*(f"{p.contact} {p.description}" for p in org.phones)]
             + [f"{c.name} {c.title}" for c in org.contacts]
         ),
-        "description": org.description,
+        # the source's full heading ("Lao Bar Association (under MOJ)") is not the name:
+        # a word in it must not rank like the name itself
+        "description": f"{org.source_name} {org.description}",
     }
 
 

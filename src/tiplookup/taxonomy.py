@@ -244,7 +244,13 @@ def fold(text: str) -> str:
     if text.isascii():  # the common case, 20× faster than the character loop below
         return " ".join(_ASCII_PUNCTUATION.sub(" ", text).split())
     text = "".join(c for c in text if not unicodedata.combining(c) or ord(c) >= 0x0E80)
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+    # Lao vowel and tone marks are combining characters, not alnum: they belong to the word
+    return " ".join(
+        "".join(
+            c if c.isalnum() or (ord(c) >= 0x0E80 and unicodedata.category(c) == "Mn") else " "
+            for c in text
+        ).split()
+    )
 
 
 _ASCII_PUNCTUATION = re.compile(r"[^0-9A-Za-z]+")  # ASCII isalnum(); NFKD can give "H" from "ℍ"
