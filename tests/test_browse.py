@@ -393,3 +393,16 @@ def test_lao_script_and_acronyms_rank_first(run: Run, query: str, first: str) ->
     result = run("search", query, "--format", "plain")
     assert result.exit_code == 0, result
     assert result.stdout.splitlines()[0] == first
+
+
+@pytest.mark.parametrize("width", ["60", "80"])
+def test_the_table_never_cuts_an_email_on_a_narrow_terminal(run: Run, width: str) -> None:
+    result = run(
+        "search", "shelter", "-p", "savannakhet", "--format", "table", env={"COLUMNS": width}
+    )
+    lines = result.stdout.splitlines()
+    start = next(line for line in lines if "Phone / email" in line).index("Phone / email")
+    column = "".join(line[start:].strip() for line in lines)
+    for email in ("virith.khattignavong@sengsavang.org", "xayasoukhamphay1234@gmail.com"):
+        assert email in column
+    assert max(len(line) for line in lines) <= int(width)

@@ -333,8 +333,9 @@ def print_hits(result: SearchResult) -> None:
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Organisation", ratio=3, overflow="fold")
     table.add_column("Why listed", ratio=3, overflow="fold")
-    longest = max((len(e) for h in result.hits for e in h.org.emails), default=0)
-    table.add_column("Phone / email", ratio=2, overflow="fold", min_width=min(longest, 40))
+    # no min_width: a column wider than the terminal gets cropped, silently cutting emails;
+    # with fold, a long address wraps onto the next line and nothing is lost
+    table.add_column("Phone / email", ratio=3, overflow="fold")
     for n, hit in enumerate(result.hits, 1):
         table.add_row(_t(str(n)), _org_cell(hit), _why_cell(hit), _contact_cell(hit.org))
     console().print(table)

@@ -128,7 +128,7 @@ def print_table(headers: list[str], rows: list[list[str]], *, title: str = "") -
 
     table = Table(title=Text(title) if title else None, title_justify="left")
     for header in headers:
-        table.add_column(Text(header))
+        table.add_column(Text(header), overflow="fold")  # never cut an id or a number
     for row in rows:
         table.add_row(*(Text(one_line(c)) for c in row))
     console().print(table)
