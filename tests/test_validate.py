@@ -156,3 +156,16 @@ def test_installed_console_script_validates_the_bundled_directory_from_anywhere(
     assert out.returncode == 0, out.stderr
     assert out.stdout.endswith(": 36 organisations, 0 problems\n")
     assert out.stderr == ""
+
+
+def test_an_empty_directory_file_is_refused(
+    run: Run, write_directory: Callable[[str], Path]
+) -> None:
+    path = write_directory("")
+    result = run("validate", str(path))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[0] == (
+        f"{path}: no organisations: the file has no [[organization]] entries "
+        "(is it empty or cut short?)"
+    )
+    assert run("--directory", str(path), "search", "shelter").exit_code == 3

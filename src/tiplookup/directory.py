@@ -182,6 +182,15 @@ def parse(
             Problem(path, "'organization' must be an array of tables ([[organization]])")
         )
         entries = []
+    if not entries and isinstance(raw.get("organization", []), list):
+        # an empty or truncated shared file must not look like "nobody offers this"
+        problems.append(
+            Problem(
+                path,
+                "no organisations: the file has no [[organization]] "
+                "entries (is it empty or cut short?)",
+            )
+        )
     orgs: list[Organization] = []
     seen: dict[str, int | None] = {}
     for i, entry in enumerate(entries):
