@@ -148,3 +148,18 @@ def test_an_unknown_format_is_a_usage_error(run: Run) -> None:
     assert result.stderr == (
         "tiplookup: error: unknown format 'xml' (use one of: toml, json, hsds)\n"
     )
+
+
+def test_export_never_overwrites_a_file_without_force(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "hsds.json"
+    assert run("export", "--format", "hsds", "-o", str(target)).exit_code == 0
+    assert target.stat().st_mode & 0o777 == 0o600
+    target.write_text("keep me", encoding="utf-8")
+    again = run("export", "--format", "hsds", "-o", str(target))
+    assert again.exit_code == 2
+    assert (
+        again.stderr == f"tiplookup: error: {target} already exists; add --force to overwrite it\n"
+    )
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert run("export", "--format", "hsds", "-o", str(target), "--force").exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("{")

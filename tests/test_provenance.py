@@ -30,3 +30,23 @@ def test_a_local_correction_names_the_changed_fields_beside_the_source(run: Run)
     assert "+856 21 217 728" in card and "+856 21 217 727" not in card
     assert "source:          ASEAN-ACT country directory: Lao PDR" in card
     assert "changed on this computer (your tiplookup overlay): phones" in card
+
+
+def test_show_marks_a_confidential_address(run: Run) -> None:
+    added = run(
+        "add",
+        "--name",
+        "Hidden Refuge",
+        "--service",
+        "shelter",
+        "--province",
+        "champasak",
+        "--address",
+        "Ban Secret, Pakse",
+        "--confidential",
+    )
+    assert added.exit_code == 0, added
+    card = run("show", "hidden-refuge", "--format", "plain").stdout
+    lines = card.splitlines()
+    at = next(i for i, line in enumerate(lines) if "Ban Secret, Pakse" in line)
+    assert lines[at + 1].strip() == "CONFIDENTIAL: do not share; left off printed sheets"

@@ -123,7 +123,8 @@ def _hsds_services(org: Organization, on: dt.date) -> list[dict[str, Any]]:
             "status": "inactive" if org.ended(on) else "active",
         }
         if org.ended(on) and org.period is not None:
-            table["alert"] = f"Programme ended in {org.period.end} ({org.period.source_text})"
+            said = f" ({org.period.source_text})" if org.period.source_text else ""
+            table["alert"] = f"Programme ended in {org.period.end}{said}"
         if org.emails:
             table["email"] = org.emails[0]
         if org.last_verified:

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from tiplookup.errors import UsageError
+
 HOME_VAR = "TIPLOOKUP_HOME"
 CACHE_VAR = "TIPLOOKUP_CACHE"
 OVERLAY_NAME = "overlay.toml"
@@ -72,7 +74,7 @@ def atomic_write(
     _replace(path, data, mode)
 
 
-def _replace(path: Path, data: bytes, mode: int) -> None:
+def _replace(path: Path, data: bytes, mode: int, *, overwrite: bool = True) -> None:
     import tempfile  # only when writing: a start-up saving (issue 7)
 
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -83,12 +85,48 @@ def _replace(path: Path, data: bytes, mode: int) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         tmp.chmod(mode)
-        tmp.replace(path)
-    except BaseException:
+        if overwrite:
+            tmp.replace(path)
+        else:
+            _place_new(tmp, path)
+    finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-        raise
     _fsync_dir(path.parent)
+
+
+def _place_new(tmp: Path, path: Path) -> None:
+    """Rename into place, but never over a file that appeared meanwhile."""
+    try:
+        path.hardlink_to(tmp)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this file system (FAT, some shares)
+        if path.exists():
+            raise FileExistsError(str(path)) from None
+        tmp.replace(path)
+
+
+def check_output(path: Path, *, force: bool) -> None:
+    """Refuse, before any work is done, an output file that cannot or must not be written."""
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name after -o")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; add --force to overwrite it")
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {path}: no folder {path.parent}")
+
+
+def write_output(path: Path, data: bytes, *, force: bool, mode: int = 0o644) -> None:
+    """Write a file the user named with -o: atomically, and over an existing file only
+    with ``force``."""
+    check_output(path, force=force)
+    try:
+        _replace(path, data, mode, overwrite=force)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; add --force to overwrite it") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def _fsync_dir(folder: Path) -> None:

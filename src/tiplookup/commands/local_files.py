@@ -71,6 +71,7 @@ def export_overlay(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Write your overlay out, to share it with colleagues ('overlay import' reads it)."""
     from tiplookup import overlay, render, userdata
@@ -83,7 +84,7 @@ def export_overlay(
     if output is None:
         render.out(data.decode("utf-8"))
         return
-    userdata.atomic_write(output, data, backup=False)
+    userdata.write_output(output, data, force=force, mode=0o600)  # may hold confidential facts
     local_note(f"Wrote your overlay to {output}")
 
 
@@ -145,6 +146,7 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Export the directory in use (with your overlay) as TOML, JSON or Open Referral HSDS."""
     from tiplookup import export as export_module
@@ -159,7 +161,7 @@ def export(
     if output is None:
         render.out(text)
         return
-    userdata.atomic_write(output, text.encode("utf-8"), backup=False)
+    userdata.write_output(output, text.encode("utf-8"), force=force, mode=0o600)
     local_note(f"Wrote {len(directory)} organisations as {fmt} to {output}")
 
 

@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         ] = "3.0",
     ) -> None:
         """Make a contact sheet (print, phone contacts, spreadsheet) of any selection."""
-        from tiplookup import facts, places, render, sheets
+        from tiplookup import facts, places, render, sheets, userdata
         from tiplookup.errors import UsageError
         from tiplookup.referral import resolve_needs
         from tiplookup.taxonomy import resolve
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
                 f"not writing a {chosen.upper()} to the terminal", hint="use -o FILE or a pipe"
             )
         if output is not None:
-            sheets.check_target(output, force=force)
+            userdata.check_output(output, force=force)
         selection = sheets.Selection(
             query=query,
             province=places.resolve_province(province).slug if province is not None else None,
@@ -112,7 +112,7 @@ def register(app: typer.Typer) -> None:
         if output is None:
             _stdout(data)
         else:
-            sheets.write_file(output, data, force=force)
+            userdata.write_output(output, data, force=force)
             typer.echo(f"wrote {len(model.entries)} organisation(s) to {output}", err=True)
 
 

@@ -125,6 +125,8 @@ def _location_rows(org: Organization, include_confidential: bool) -> list[tuple[
     rows = [("address", facts.location_text(org, include_confidential=include_confidential))]
     if loc is None:
         return rows
+    if loc.confidential and include_confidential:
+        rows.append(("", "CONFIDENTIAL: do not share; left off printed sheets"))
     rows.append(("province", facts.province_text(org)))
     if loc.district and (include_confidential or not loc.confidential):
         district = loc.district
