@@ -169,3 +169,10 @@ def test_an_empty_directory_file_is_refused(
         "(is it empty or cut short?)"
     )
     assert run("--directory", str(path), "search", "shelter").exit_code == 3
+
+
+def test_a_huge_query_is_not_echoed_back_in_full(run: Run) -> None:
+    result = run("search", "x" * 100_000)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("tiplookup: error: ")
+    assert result.stderr.endswith("…\n") and len(result.stderr) < 500

@@ -37,7 +37,12 @@ def console(*, stderr: bool = False) -> Console:
 
 def error(message: str) -> None:
     """``tiplookup: error: …`` on one line of stderr."""
-    sys.stderr.write(f"tiplookup: error: {one_line(message)}\n")
+    sys.stderr.write(f"tiplookup: error: {_capped(one_line(message))}\n")
+
+
+def _capped(message: str, limit: int = 400) -> str:
+    """A pasted page of text must not come back as a page of error."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 def warn(message: str) -> None:
