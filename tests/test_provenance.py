@@ -50,3 +50,15 @@ def test_show_marks_a_confidential_address(run: Run) -> None:
     lines = card.splitlines()
     at = next(i for i, line in enumerate(lines) if "Ban Secret, Pakse" in line)
     assert lines[at + 1].strip() == "CONFIDENTIAL: do not share; left off printed sheets"
+
+
+def test_show_on_a_hidden_id_says_it_is_hidden(run: Run) -> None:
+    assert run("hide", "usaid-laos-ctip").exit_code == 0
+    result = run("show", "usaid-laos-ctip")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "tiplookup: error: 'usaid-laos-ctip' is hidden by your overlay "
+        "(to show it again: tiplookup unhide usaid-laos-ctip)\n"
+    )
+    assert run("unhide", "usaid-laos-ctip").exit_code == 0
+    assert run("show", "usaid-laos-ctip").exit_code == 0

@@ -148,6 +148,11 @@ def show(
     fmt = _format(format, ("card", "plain", "json"))
     directory = state.directory()
     text = " ".join(id_or_name)
+    if text.strip() in state.hidden_ids():
+        raise NotFoundError(
+            f"{text.strip()!r} is hidden by your overlay",
+            hint=f"to show it again: tiplookup unhide {text.strip()}",
+        )
     org = directory.get(text.strip()) or _find_one(directory, text)  # an id needs no search
     on = facts.today()
     if fmt == "json":

@@ -21,6 +21,7 @@ _loaded: dict[str, Directory] = {}
 def configure(*, directory: Path | None, no_overlay: bool = False) -> None:
     _options["directory"] = directory
     _flags["no_overlay"] = no_overlay
+    _hidden.clear()
     _loaded.clear()
 
 
@@ -53,6 +54,15 @@ def directory() -> Directory:
     return _loaded["d"]
 
 
+_hidden: set[str] = set()
+
+
+def hidden_ids() -> frozenset[str]:
+    """Ids the user's overlay hides (known once :func:`directory` has loaded)."""
+    directory()
+    return frozenset(_hidden)
+
+
 def _with_overlay() -> Directory:
     from tiplookup import userdata
 
@@ -65,6 +75,7 @@ def _with_overlay() -> Directory:
     if local is None:
         return base_directory()
     merged = overlay.merge(base_directory(), local)
+    _hidden.update(local.hidden)
     if merged.orphans:
         from tiplookup import render
 
