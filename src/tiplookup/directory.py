@@ -42,7 +42,8 @@ SCHEMA_VERSION = 1
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
-ORG_FIELDS = {
+#: Every field of an [[organization]] table, in the order files are written.
+ORG_FIELDS = (
     "id",
     "name",
     "source_name",
@@ -52,17 +53,17 @@ ORG_FIELDS = {
     "description",
     "services",
     "source_services",
-    "location",
-    "service_area",
-    "phones",
     "emails",
-    "contacts",
     "website",
-    "period",
     "last_verified",
     "notes",
     "sources",
-}
+    "period",
+    "location",
+    "service_area",
+    "phones",
+    "contacts",
+)
 LOCATION_FIELDS = {"address", "province", "district", "derived", "confidential", "note"}
 AREA_FIELDS = {"scope", "provinces", "source_text", "derived", "note"}
 PHONE_FIELDS = {
@@ -287,7 +288,7 @@ def _organization(entry: Any, check: _Checker, citations: set[str]) -> Organizat
         check("each [[organization]] must be a table")
         return None
     before = len(check.problems)
-    _unknown(entry, ORG_FIELDS, "", check)
+    _unknown(entry, set(ORG_FIELDS), "", check)
     org_id = _str(entry.get("id"), "id", check, required=True)
     if org_id and not _ID.match(org_id):
         check(f"id {org_id!r} must be a slug: lower-case letters, digits and single hyphens")

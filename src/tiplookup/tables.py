@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tiplookup.directory import ORG_FIELDS
 from tiplookup.model import (
     Directory,
     Location,
@@ -22,27 +23,7 @@ from tiplookup.model import (
 )
 
 #: The order fields are written in, as in data/directory.toml.
-FIELD_ORDER = (
-    "id",
-    "name",
-    "source_name",
-    "alternate_names",
-    "kind",
-    "parent",
-    "description",
-    "services",
-    "source_services",
-    "emails",
-    "website",
-    "last_verified",
-    "notes",
-    "sources",
-    "period",
-    "location",
-    "service_area",
-    "phones",
-    "contacts",
-)
+FIELD_ORDER = ORG_FIELDS
 
 
 def document(directory: Directory) -> dict[str, Any]:
