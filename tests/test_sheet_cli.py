@@ -179,3 +179,26 @@ def test_local_changes_are_marked(run: Run) -> None:
     assert orgs["national-helpline"]["local_changes"] is None
     text = sheet(run, "--id", "safe-house").stdout
     assert "  Local: changed locally (tiplookup overlay): emails" in text
+
+
+def test_a_province_sheet_groups_by_how_each_organisation_relates_to_it(run: Run) -> None:
+    result = run(
+        "sheet",
+        "--province",
+        "savannakhet",
+        "--id",
+        "village-focus-international",
+        "--format",
+        "md",
+    )
+    assert result.exit_code == 0, result
+    headings = [line for line in result.stdout.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Based in Savannakhet",
+        "## Serves Savannakhet",
+        "## National coverage",
+        "## Service area not stated in the source",
+        "## Added by id",  # VFI works in Champasak and Vientiane Capital only
+    ]
+    based = result.stdout.split("## Serves Savannakhet")[0]
+    assert "### Sengsavang" in based

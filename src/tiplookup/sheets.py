@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tiplookup import facts, phones, places, taxonomy
 from tiplookup.errors import NotFoundError, UsageError
-from tiplookup.model import Directory, Organization, Phone
+from tiplookup.model import Directory, Organization, Phone, Relation
 from tiplookup.text import one_line
 
 FORMATS = ("text", "md", "html", "pdf", "csv", "vcard", "json")
@@ -227,11 +227,13 @@ def build(
         raise NotFoundError("no organisation matches this selection")
     on = today or facts.today()
     entries = [entry(o, on, include_confidential=include_confidential) for o in orgs]
-    groups = (
-        _by_province(entries, selection.province)
-        if group_by == "province"
-        else _by_service(entries, selection.services or selection.needs)
-    )
+    if group_by == "province" and selection.province:
+        relations = [o.relation_to(selection.province) for o in orgs]
+        groups = _by_relation(list(zip(entries, relations, strict=True)), selection.province)
+    elif group_by == "province":
+        groups = _by_province(entries, None)
+    else:
+        groups = _by_service(entries, selection.services or selection.needs)
     ordered = tuple(dict.fromkeys(e for g in groups for e in g.entries))
     return Sheet(
         title=one_line(title) or _default_title(selection),
@@ -307,6 +309,28 @@ def _phone(phone: Phone) -> PhoneLine:
 
 def _sort_key(e: Entry) -> tuple[bool, str]:
     return (e.ended, e.name.casefold())  # ended programmes last: they may not answer
+
+
+def _by_relation(pairs: list[tuple[Entry, Relation | None]], province: str) -> tuple[Group, ...]:
+    """For a province's sheet: based there, then serving it, national, area not stated."""
+    buckets: dict[Relation | None, list[Entry]] = {}
+    for e, relation in pairs:
+        buckets.setdefault(relation, []).append(e)
+    order = [*Relation, None]
+    return tuple(
+        Group(
+            _upper_first(facts.relation_text(relation, province))
+            if relation is not None
+            else "Added by id",
+            tuple(sorted(buckets[relation], key=_sort_key)),
+        )
+        for relation in order
+        if relation in buckets
+    )
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _by_province(entries: list[Entry], first: str | None) -> tuple[Group, ...]:
