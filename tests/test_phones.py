@@ -76,3 +76,14 @@ def test_invalid_numbers_are_never_dialable() -> None:
 def test_other_shapes(text: str, number: str, kind: str) -> None:
     (p,) = phones.parse(text)
     assert (p.number, p.type) == (number, kind)
+
+
+def test_a_mobile_never_lends_its_digits_to_the_next_number() -> None:
+    mobile, bare = phones.parse("020 5294 0221 / 412110")
+    assert mobile.number == "+8562052940221"
+    assert not bare.valid and bare.number == ""  # not +856 20 5241 2110, which nobody wrote
+
+
+def test_something_that_is_not_a_short_range_is_kept_as_written() -> None:
+    (p,) = phones.parse("020 55 66 77-88")
+    assert not p.valid and p.number == "" and p.display == "020 55 66 77-88"

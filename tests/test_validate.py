@@ -176,3 +176,44 @@ def test_a_huge_query_is_not_echoed_back_in_full(run: Run) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("tiplookup: error: ")
     assert result.stderr.endswith("…\n") and len(result.stderr) < 500
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("meta = 1\n", "'meta' must be a table ([meta])"),
+        ("sources = 1\n", "'sources' must be a table ([sources])"),
+        (
+            'organization = [1, {id="a",name="A",kind="ngo",parent="zz"}]\n',
+            "each [[organization]] must be a table",
+        ),
+    ],
+)
+def test_tables_of_the_wrong_shape_are_problems_not_crashes(
+    run: Run, write_directory: Callable[[str], Path], text: str, message: str
+) -> None:
+    path = write_directory(text)
+    result = run("validate", str(path))
+    assert result.exit_code == 3
+    assert any(message in line for line in result.stdout.splitlines()), result
+
+
+def test_text_false_is_not_a_boolean(run: Run, write_directory: Callable[[str], Path]) -> None:
+    path = write_directory(
+        GOOD.replace('province = "savannakhet"', 'province = "savannakhet"\nderived = "false"')
+    )
+    result = run("validate", str(path))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[0].endswith(
+        "'location.derived' must be true or false (without quotes), not 'false'"
+    )
+
+
+def test_a_fifo_is_refused_not_waited_on(run: Run, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    result = run("--directory", str(fifo), "search", "shelter")
+    assert result.exit_code == 3
+    assert result.stderr == f"tiplookup: error: {fifo}: not a regular file\n"

@@ -27,7 +27,9 @@ never imports ``tomllib``.
 A damaged, unreadable or unwritable cache is never an error: it is ignored, and the
 directory is loaded from the file as if there were no cache. The cache folder is the
 user's own (``$TIPLOOKUP_CACHE``, else platformdirs), created private (0700), as
-pickles must only be read from a folder no one else can write to.
+pickles must only be read from a folder no one else can write to. A cache folder or
+file that another user owns, or that its group or others may write to, is neither
+read nor written: the directory is loaded from its file, quietly, every time.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from stat import S_ISREG
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, cast
 
 from tiplookup import __version__
 from tiplookup.model import (
@@ -103,7 +106,7 @@ def load(path: Path) -> Directory:
     from tiplookup import directory as directory_module  # the slow path from here on
 
     try:
-        if stat is None:
+        if stat is None or not S_ISREG(stat.st_mode):  # missing, a folder, a FIFO…
             raise FileNotFoundError(path)
         digest = content_digest(path.read_bytes())
     except OSError:
@@ -186,10 +189,37 @@ _DAMAGED = (
 )
 
 
-def _read(cache: Path, stamp: tuple[Any, ...], source: str) -> tuple[Header | None, Any]:
-    """The cached header and directory, or Nones when missing, stale or damaged."""
+def _safe(status: os.stat_result) -> bool:
+    """Owned by this user and not writable by its group or others."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # Windows: no owners or modes to check; the profile folder is private
+        return True
+    return status.st_uid == getuid() and not status.st_mode & 0o022
+
+
+def _trusted_folder(folder: Path) -> bool:
+    """Whether pickles in ``folder`` (a subfolder of the cache folder) are only ours."""
     try:
-        with cache.open("rb") as handle:
+        return all(_safe(f.stat()) for f in (folder.parent, folder))
+    except OSError:
+        return False
+
+
+def _open_trusted(file: Path) -> BinaryIO:
+    """``file`` opened for reading; an OSError when it, or its folder, is not only ours."""
+    if not _trusted_folder(file.parent):
+        raise PermissionError(f"{file.parent}: not private")
+    handle = file.open("rb")
+    if not _safe(os.fstat(handle.fileno())):
+        handle.close()
+        raise PermissionError(f"{file}: not private")
+    return handle
+
+
+def _read(cache: Path, stamp: tuple[Any, ...], source: str) -> tuple[Header | None, Any]:
+    """The cached header and directory, or Nones when missing, stale, damaged or unsafe."""
+    try:
+        with _open_trusted(cache) as handle:
             header = pickle.load(handle)
             if not isinstance(header, Header) or (header.stamp, header.source) != (stamp, source):
                 return None, None
@@ -209,7 +239,11 @@ def _write(
 
     tmp = None
     try:
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Both levels private: parents=True alone would give the top one the umask's mode.
+        cache.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        cache.parent.mkdir(mode=0o700, exist_ok=True)
+        if not _trusted_folder(cache.parent):
+            return  # others could swap what we write: do not feed them a cache
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -265,7 +299,7 @@ def _read_index(file: Path, stamp: tuple[Any, ...], directory: Directory) -> Sea
             return refs[pid]
 
     try:
-        with file.open("rb") as handle:
+        with _open_trusted(file) as handle:
             if pickle.load(handle) != stamp:
                 return None
             index = IndexUnpickler(handle).load()
@@ -289,7 +323,7 @@ def cached(name: str, files: tuple[Path, ...], build: Callable[[], T]) -> T:
 
     cache = userdata.cache_dir() / SUBDIR / f"{name}.pickle"
     try:
-        with cache.open("rb") as handle:
+        with _open_trusted(cache) as handle:
             if pickle.load(handle) == stamp:
                 return cast(T, pickle.load(handle))
     except _DAMAGED:

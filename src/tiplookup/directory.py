@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tiplookup import phones, places, taxonomy
-from tiplookup.errors import DataError, Problem, ValidationFailed
+from tiplookup.errors import DataError, Problem, UsageError, ValidationFailed
 from tiplookup.model import (
     KINDS,
     Contact,
@@ -113,7 +113,12 @@ def decode(text: str, path: str) -> tuple[dict[str, Any] | None, Problem | None]
 
 
 def read_text(file: Path) -> str:
+    import stat
+
     try:
+        if file.exists() and not file.is_dir() and not stat.S_ISREG(file.stat().st_mode):
+            # a FIFO or a device would block or never end: only read plain files
+            raise DataError(f"{file}: not a regular file")
         return file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError(f"{file}: no such directory file") from None
@@ -159,7 +164,14 @@ def parse(
     """Validate parsed TOML and build the Directory."""
     problems: list[Problem] = []
     meta = raw.get("meta", {})
-    citations = {str(k): str(v) for k, v in raw.get("sources", {}).items()}
+    if not isinstance(meta, dict):
+        problems.append(Problem(path, "'meta' must be a table ([meta])"))
+        meta = {}
+    sources = raw.get("sources", {})
+    if not isinstance(sources, dict):
+        problems.append(Problem(path, "'sources' must be a table ([sources])"))
+        sources = {}
+    citations = {str(k): str(v) for k, v in sources.items()}
     unknown_top = set(raw) - {"meta", "sources", "organization"}
     for key in sorted(unknown_top):
         problems.append(
@@ -209,7 +221,9 @@ def parse(
     ids = {o.id for o in orgs}
     for org in orgs:
         if org.parent and org.parent not in ids:
-            i = next(i for i, e in enumerate(entries) if e.get("id") == org.id)
+            i = next(
+                i for i, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == org.id
+            )
             problems.append(
                 Problem(
                     path,
@@ -272,6 +286,15 @@ def _strs(value: Any, field: str, check: Callable[[str], None]) -> tuple[str, ..
         check(f'{field!r} must be a list of text, e.g. {field} = ["…"]')
         return ()
     return tuple(value)
+
+
+def _bool(table: Mapping[str, Any], key: str, field: str, check: Callable[[str], None]) -> bool:
+    """A TOML true/false: the text "false" must not read as true."""
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        check(f"{field!r} must be true or false (without quotes), not {value!r}")
+        return False
+    return value
 
 
 def _table(value: Any, field: str, check: Callable[[str], None]) -> dict[str, Any] | None:
@@ -369,7 +392,7 @@ def _province(slug: Any, field: str, check: Callable[[str], None]) -> str | None
     if not isinstance(slug, str) or not places.is_province(slug):
         try:
             suggestion = f"; did you mean {places.resolve_province(str(slug)).slug!r}?"
-        except Exception:  # noqa: BLE001 - only a hint; the error below is what matters
+        except UsageError:
             suggestion = " (run 'tiplookup provinces' for the slugs)"
         check(f"unknown province {slug!r} in {field}{suggestion}")
         return None
@@ -385,8 +408,8 @@ def _location(value: Any, check: Callable[[str], None]) -> Location | None:
         address=_str(table.get("address"), "location.address", check),
         province=_province(table.get("province"), "location.province", check),
         district=_str(table.get("district"), "location.district", check) or None,
-        derived=bool(table.get("derived", False)),
-        confidential=bool(table.get("confidential", False)),
+        derived=_bool(table, "derived", "location.derived", check),
+        confidential=_bool(table, "confidential", "location.confidential", check),
         note=_str(table.get("note"), "location.note", check),
     )
 
@@ -418,7 +441,7 @@ def _service_area(value: Any, check: Callable[[str], None]) -> ServiceArea:
         scope=scope,
         provinces=provinces,
         source_text=_str(table.get("source_text"), "service_area.source_text", check),
-        derived=bool(table.get("derived", False)),
+        derived=_bool(table, "derived", "service_area.derived", check),
         note=_str(table.get("note"), "service_area.note", check),
     )
 
@@ -501,7 +524,8 @@ def _website(value: Any, check: Callable[[str], None]) -> Website:
     url = _str(table.get("url"), "website.url", check)
     if url and not re.match(r"^https?://[^\s<>\"']+$", url):
         check(f"website.url {url!r} must start with http:// or https:// and have no spaces")
-    return Website(exists=bool(table.get("exists", bool(url))), url=url)
+    exists = _bool(table, "exists", "website.exists", check) if "exists" in table else bool(url)
+    return Website(exists=exists, url=url)
 
 
 def _period(value: Any, check: Callable[[str], None]) -> Period | None:

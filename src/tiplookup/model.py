@@ -82,7 +82,7 @@ class Location:
     address: str  # verbatim
     province: str | None = None  # slug; derived from the address unless stated
     district: str | None = None
-    derived: bool = True  # province/district read from the address by tiplookup.places
+    derived: bool = False  # True: province/district read from the address (tiplookup.places)
     confidential: bool = False  # keep off printed sheets (e.g. a shelter's street address)
     note: str = ""
 

@@ -50,23 +50,31 @@ def parse(text: str) -> list[ParsedPhone]:
             continue
         flags: list[str] = []
         m = _RANGE.match(part)
-        ends = [part]
-        if m and len(re.sub(r"\D", "", m.group(1))) >= 6:
-            base = re.sub(r"\D", "", m.group(1))
-            last = m.group(2)
-            first_tail = base[-len(last) :]
-            if int(last) > int(first_tail):
-                ends = [
-                    base[: -len(last)] + str(n).zfill(len(last))
-                    for n in range(int(first_tail), int(last) + 1)
-                ]
-                flags.append("range")
+        if m is None:
+            ends = [part]
+        else:
+            ends = _range(re.sub(r"\D", "", m.group(1)), m.group(2))
+            if not ends:  # "…77-88" is not a range of a few lines: never guess digits
+                out.append(ParsedPhone("", part, "unknown", False, ("invalid",), contact))
+                prefix = ""
+                continue
+            flags.append("range")
         for raw in ends:
             phone = _one(raw, part, prefix, list(flags), contact)
-            if phone.valid and phone.type != "hotline":
-                prefix = phone.number[: len(phone.number) - 6]
+            # only a landline lends its area code to a bare six-digit number after it
+            prefix = phone.number[:-6] if phone.valid and phone.type == "landline" else ""
             out.append(phone)
     return out
+
+
+def _range(base: str, last: str) -> list[str]:
+    """ "…454 923-4" → 454923 and 454924: a whole number, then up to nine more lines."""
+    if len(base) < 8:
+        return []
+    first = int(base[-len(last) :])
+    if not 0 < int(last) - first <= 9:
+        return []
+    return [base[: -len(last)] + str(n).zfill(len(last)) for n in range(first, int(last) + 1)]
 
 
 def _split_contact(text: str) -> tuple[str, str]:
