@@ -158,6 +158,8 @@ def test_address_to_province(address: str) -> None:
         ("Ban Phonsavan, Pek district", "xieng-khouang"),
         ("Vang Vieng, Vientiane Province", "vientiane-province"),
         ("Ban Xaybouly", "savannakhet"),  # not Xayaboury
+        ("Chanthabouly road, Savannakhet", "savannakhet"),  # a street, then a province
+        ("That Sikhottabong stupa, Thakhek, Khammouane", "khammouane"),
     ],
 )
 def test_address_pitfalls_from_the_reference(address: str, slug: str) -> None:

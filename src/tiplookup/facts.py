@@ -9,13 +9,19 @@ import datetime as dt
 import os
 
 from tiplookup import places
+from tiplookup.errors import UsageError
 from tiplookup.model import KINDS, Organization, Relation, Scope
 
 
 def today() -> dt.date:
     """Today's date; ``$TIPLOOKUP_TODAY`` (YYYY-MM-DD) pins it for tests and golden files."""
     pinned = os.environ.get("TIPLOOKUP_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise UsageError(f"TIPLOOKUP_TODAY={pinned!r} is not a date like 2026-12-04") from None
 
 
 def kind_label(org: Organization) -> str:
@@ -78,6 +84,8 @@ def warnings(org: Organization, on: dt.date) -> tuple[str, ...]:
     out: list[str] = []
     if org.ended(on) and org.period is not None:
         out.append(f"programme ended in {org.period.end}")
+    elif org.period is not None and org.period.end == on.year:
+        out.append(f"programme due to end in {org.period.end}: check it is still running")
     if not any(p.valid for p in org.phones):
         out.append("no phone number" + ("" if org.emails else " or email"))
     for phone in org.phones:

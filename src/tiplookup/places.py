@@ -250,10 +250,12 @@ def province_from_address(address: str) -> AddressMatch | None:
         if n not in ("ວຽງຈັນ",) and normalise(n) not in ("vientiane", "viangchan")
     ):
         return AddressMatch("vientiane-capital", district, "explicit Vientiane Capital")
-    # 3. a district name (Xaysetha also exists in Attapeu: default to the capital)
+    # 3. a district name (Xaysetha also exists in Attapeu: default to the capital), unless
+    # the address names another province ('That Sikhottabong, Thakhek, Khammouane')
     if district:
-        if district == "xaysetha" and _has(text, "attapeu"):
-            return AddressMatch("attapeu", None, "Xaysetha with Attapeu")
+        other = _province_named(text, ref)
+        if other and other != "vientiane-capital":
+            return AddressMatch(other, _named_district(address), "province name over district")
         return AddressMatch("vientiane-capital", district, "Vientiane Capital district")
     # 4. a province name alone; 5. bare Vientiane; then a capital or town name, which
     # loses to both ('Phonsavanh Village, Vientiane'; 'Kaysone Phomvihane Road' is a street)
@@ -283,9 +285,21 @@ def _followed_by_street(text: str, name: str) -> bool:
 
 
 def _district_in(text: str) -> str | None:
+    """A Vientiane Capital district named in the text ('Chanthabouly Road' is a street)."""
     for d in districts():
-        if any(_has(text, n) for n in d.names):
+        if any(_has(text, n) and not _followed_by_street(text, n) for n in d.names):
             return d.slug
+    return None
+
+
+def _province_named(text: str, ref: dict[str, Any]) -> str | None:
+    """A province named by its own name (not a town), outside 'Vientiane' alone."""
+    for raw in ref["province"]:
+        if raw.get("requires_province_word"):
+            continue
+        for name in _strings(raw, "english_name", "aliases"):
+            if normalise(name) != "vientiane" and _has(text, name):
+                return str(raw["slug"])
     return None
 
 
