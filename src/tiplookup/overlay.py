@@ -87,13 +87,24 @@ class Merged:
 
 def read(path: Path) -> Overlay | None:
     """The overlay at ``path``; None when there is no file. DataError if it is damaged."""
+    data = read_bytes(path)
+    return None if data is None else parse_bytes(data, str(path))
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The bytes of the overlay file at ``path``; None when there is none.
+
+    Only a regular file is read: a folder, FIFO or device is a DataError (a FIFO
+    would otherwise make every command wait forever).
+    """
     try:
-        data = path.read_bytes()
+        if userdata.regular_file(path) is None:
+            return None
+        return path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise DataError(f"{path}: cannot read the overlay ({exc.strerror})") from None
-    return parse_bytes(data, str(path))
 
 
 def parse_bytes(data: bytes, path: str) -> Overlay:

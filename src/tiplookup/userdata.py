@@ -8,7 +8,9 @@ then renamed over the old file, whose previous contents are kept as ``<name>.bak
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -50,7 +52,31 @@ def backup_path(path: Path) -> Path:
 
 def ensure_dir(folder: Path) -> None:
     """Create ``folder`` (private to the user) if it does not exist yet."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(f"cannot create the folder {folder}", exc) from None
+
+
+def _unwritable(what: str, exc: OSError) -> UsageError:
+    """A one-line error for a write that the operating system refused."""
+    reason = exc.strerror or type(exc).__name__
+    return UsageError(f"{what}: {reason}", hint="nothing was changed")
+
+
+def regular_file(path: Path) -> os.stat_result | None:
+    """``path``'s status when it is a regular file; None when nothing is there.
+
+    Anything else (a folder, a FIFO, a device, a socket) is refused with an OSError
+    before it is opened: reading a FIFO would wait forever.
+    """
+    try:
+        status = path.stat()
+    except (FileNotFoundError, NotADirectoryError):  # no file, or no folder to hold one
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return status
 
 
 def atomic_write(
@@ -69,9 +95,16 @@ def atomic_write(
     if validate is not None:
         validate(data)
     ensure_dir(path.parent)
-    if backup and path.exists():
-        _replace(backup_path(path), path.read_bytes(), mode)
-    _replace(path, data, mode)
+    target = path
+    try:
+        if backup and regular_file(path) is not None:
+            old = path.read_bytes()
+            target = backup_path(path)
+            _replace(target, old, mode)
+        target = path
+        _replace(path, data, mode)
+    except OSError as exc:
+        raise _unwritable(f"cannot write {target}", exc) from None
 
 
 def _replace(path: Path, data: bytes, mode: int, *, overwrite: bool = True) -> None:
@@ -99,19 +132,23 @@ def _place_new(tmp: Path, path: Path) -> None:
     """Rename into place, but never over a file that appeared meanwhile."""
     try:
         path.hardlink_to(tmp)
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links on this file system (FAT, some shares)
-        if path.exists():
+    except OSError:  # the name is taken, or no hard links here (FAT, some shares)
+        if os.path.lexists(path):
             raise FileExistsError(str(path)) from None
         tmp.replace(path)
 
 
 def check_output(path: Path, *, force: bool) -> None:
     """Refuse, before any work is done, an output file that cannot or must not be written."""
-    if path.is_dir():
+    try:
+        status: os.stat_result | None = path.lstat()
+    except OSError:
+        status = None
+    if status is not None and stat.S_ISDIR(status.st_mode):
         raise UsageError(f"{path} is a folder; give a file name after -o")
-    if path.exists() and not force:
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        raise UsageError(f"{path} is not a regular file; refusing to replace it")
+    if status is not None and not force:
         raise UsageError(f"{path} already exists; add --force to overwrite it")
     if not path.parent.is_dir():
         raise UsageError(f"cannot write {path}: no folder {path.parent}")
@@ -148,9 +185,15 @@ def locked(path: Path) -> Iterator[None]:
     """
     ensure_dir(path.parent)
     lock_file = path.with_name(path.name + ".lock")
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        _lock(fd)
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise _unwritable(f"cannot open the lock file {lock_file}", exc) from None
+    try:
+        try:
+            _lock(fd)
+        except OSError as exc:
+            raise _unwritable(f"cannot lock {lock_file}", exc) from None
         try:
             yield
         finally:

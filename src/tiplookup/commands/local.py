@@ -170,20 +170,31 @@ def edit(
     ] = False,
 ) -> None:
     """Correct an entry: your values override the directory's, field by field."""
-    from tiplookup import edits, overlay, render, userdata
+    from tiplookup import render
     from tiplookup.commands import local_prompt
 
     base = state.base_directory()
     if editor:
-        changes = local_prompt.edit_in_editor(base, org_id, _current(base, org_id))
-        if changes is None:
-            render.out("No changes.")
-            return
-        assignments_done = [f"{k}" for k in changes]
-    elif not assignments and not reset:
+        with local_prompt.edit_in_editor(base, org_id, _current(base, org_id)) as changes:
+            if changes is None:
+                render.out("No changes.")
+                return
+            _save(base, org_id, changes, [], reset or [])  # a refusal keeps the edited text
+        return
+    if not assignments and not reset:
         raise UsageError("nothing to change", hint="give --set FIELD=VALUE, --reset or --editor")
-    else:
-        changes, assignments_done = {}, []
+    _save(base, org_id, {}, assignments or [], reset or [])
+
+
+def _save(
+    base: Directory,
+    org_id: str,
+    changes: dict[str, Any],
+    assignments: list[str],
+    reset: list[str],
+) -> None:
+    """Apply an edit to the overlay (locked), then say what changed."""
+    from tiplookup import edits, overlay, render, userdata
 
     def change(doc: dict[str, Any]) -> list[str]:
         bundled = _bundled(base, org_id)
@@ -191,19 +202,19 @@ def edit(
         if bundled is None and entry is None:
             raise _unknown_id(base, org_id)
         current = {**(bundled or {}), **(entry or {})}
-        todo = dict(changes) or edits.apply(current, assignments or [])
-        for field in reset or []:
+        todo = dict(changes) or edits.apply(current, assignments)
+        for field in reset:
             todo.update(_reset(field, bundled, entry))
         overlay.set_fields(doc, org_id, todo, bundled)
         return sorted(todo)
 
     fields, merged = overlay.update(userdata.overlay_path(), base, change)
     org = merged.directory.get(org_id)
-    done = ", ".join(fields or assignments_done) or "nothing"
+    done = ", ".join(fields or list(changes)) or "nothing"
     render.out(f"Updated {_label(org.name if org else org_id, org_id)}: {done}.")
     if org is not None and org.local_fields and org.origin != "overlay":
         render.out(f"Local values now: {', '.join(org.local_fields)}.")
-    for text in edits.invalid_phones([p for a in assignments or [] for p in _phones_in(a)]):
+    for text in edits.invalid_phones([p for a in assignments for p in _phones_in(a)]):
         render.warn(f"phone {text!r} is not a valid Lao number; kept as written, marked invalid")
 
 

@@ -46,10 +46,10 @@ def show() -> None:
     from tiplookup.text import clean
 
     file = userdata.overlay_path()
-    if not file.exists():
+    data = overlay.read_bytes(file)
+    if data is None:
         render.warn(f"no overlay yet at {file}")
         return
-    data = file.read_bytes()
     render.out(clean(data.decode("utf-8", errors="replace")))
     overlay.merge(state.base_directory(), overlay.parse_bytes(data, str(file)))  # report damage
 

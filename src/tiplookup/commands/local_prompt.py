@@ -6,7 +6,9 @@ answer is explained (with the closest match) and asked again. '?' lists the choi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -130,14 +132,23 @@ EDITOR_HEADER = (
 )
 
 
-def edit_in_editor(base: Directory, org_id: str, current: dict[str, Any]) -> dict[str, Any] | None:
-    """Open $EDITOR on the entry; return the changed fields (None when nothing changed)."""
+@contextlib.contextmanager
+def edit_in_editor(
+    base: Directory, org_id: str, current: dict[str, Any]
+) -> Iterator[dict[str, Any] | None]:
+    """Open $EDITOR on the entry; give the changed fields (None when nothing changed).
+
+    Save them inside the ``with`` block: if the edit is refused there, or here, the
+    edited text is kept in its temporary file, and the error names it.
+    """
     import tomli_w
 
     before = EDITOR_HEADER + tomli_w.dumps({"organization": [current]})
-    after = run_editor(before)
-    if after == before:
-        return None
+    with run_editor(before) as after:
+        yield None if after == before else _changes(after, base, org_id, current)
+
+
+def _changes(after: str, base: Directory, org_id: str, current: dict[str, Any]) -> dict[str, Any]:
     table = _edited_entry(after, org_id, base)
     original = base.get(org_id)
     bundled = tables.organization(original) if original else {}
@@ -180,19 +191,24 @@ def _empty(org_id: str, key: str, old: Any) -> Any:
     )
 
 
-def run_editor(text: str) -> str:
-    """Open ``$VISUAL`` / ``$EDITOR`` on ``text`` in a private temporary file; the result."""
+@contextlib.contextmanager
+def run_editor(text: str) -> Iterator[str]:
+    """Open ``$VISUAL`` / ``$EDITOR`` on ``text`` in a private temporary file; give the result.
+
+    The file is removed afterwards, unless the ``with`` block (or reading the text) fails
+    with a TiplookupError: then the user's typing is kept, and the error says where.
+    """
     import os
     import shlex
     import subprocess
     import sys
     import tempfile
-    from pathlib import Path
 
     default = "notepad" if sys.platform == "win32" else "vi"
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or default
     fd, name = tempfile.mkstemp(prefix="tiplookup-", suffix=".toml")  # mode 0600
     file = Path(name)
+    keep = False
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -202,6 +218,26 @@ def run_editor(text: str) -> str:
             raise UsageError(f"cannot start the editor {command!r}: {exc.strerror}") from None
         if done.returncode != 0:
             raise UsageError(f"the editor {command!r} failed (exit {done.returncode}); no change")
-        return file.read_text(encoding="utf-8")
+        try:
+            yield _edited_text(file)
+        except TiplookupError as exc:
+            keep = True
+            exc.message = f"{_short(exc.message)} (your edited text is kept in {name})"
+            raise
     finally:
-        file.unlink(missing_ok=True)
+        if not keep:
+            file.unlink(missing_ok=True)
+
+
+def _edited_text(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"the edited text is not UTF-8 (at byte {exc.start})") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read the edited text back: {exc.strerror}") from None
+
+
+def _short(message: str, limit: int = 250) -> str:
+    """Room for the kept file's name before the 400-character cap on errors."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
