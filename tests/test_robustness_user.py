@@ -178,6 +178,16 @@ def test_a_cache_others_can_write_is_neither_read_nor_written(
         assert cache.read_bytes() == planted
 
 
+@posix_only
+def test_nothing_is_created_in_a_cache_folder_others_can_write(run: Run, tmp_path: Path) -> None:
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    shared.chmod(0o777)
+    result = run("show", ORG, env={"TIPLOOKUP_CACHE": str(shared)})
+    assert result.exit_code == 0, result
+    assert list(shared.iterdir()) == []
+
+
 def test_a_private_cache_is_still_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIPLOOKUP_CACHE", str(tmp_path / "cache"))
     source = paths.bundled_path()

@@ -241,9 +241,11 @@ def _write(
     try:
         # Both levels private: parents=True alone would give the top one the umask's mode.
         cache.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _safe(cache.parent.parent.stat()):
+            return  # others could swap what we write: do not feed them a cache
         cache.parent.mkdir(mode=0o700, exist_ok=True)
         if not _trusted_folder(cache.parent):
-            return  # others could swap what we write: do not feed them a cache
+            return
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
