@@ -67,6 +67,7 @@ SUBDIR = "directories"
 # What decides the validated result, besides the directory file itself.
 _LOADER_FILES = (
     "directory.py",
+    "fields.py",
     "model.py",
     "taxonomy.py",
     "places.py",

@@ -11,8 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from tiplookup import directory as directory_module
-from tiplookup import phones, places, taxonomy
+from tiplookup import fields, phones, places, taxonomy
 from tiplookup.errors import UsageError
 from tiplookup.model import KINDS
 
@@ -47,7 +46,7 @@ def slug(name: str) -> str:
 
 
 def check_id(org_id: str) -> str:
-    if not directory_module._ID.match(org_id):
+    if not fields.ID_PATTERN.match(org_id):
         raise UsageError(
             f"id {org_id!r} must be a slug: lower-case letters, digits and single hyphens"
         )
@@ -80,7 +79,7 @@ def province(text: str) -> str:
 def emails(values: list[str] | str) -> list[str]:
     out = split(values)
     for email in out:
-        if not directory_module._EMAIL.match(email):
+        if not fields.EMAIL_PATTERN.match(email):
             raise UsageError(f"malformed email {email!r}; write it like name@example.org")
     return out
 
@@ -219,7 +218,7 @@ def _list_value(field: str, value: str) -> list[Any]:
 def _website(value: str) -> dict[str, Any]:
     if not value:
         return {"exists": False}
-    if not re.match(r"^https?://[^\s<>\"']+$", value):
+    if not fields.URL_PATTERN.match(value):
         raise UsageError(f"website {value!r} must start with http:// or https://")
     return {"exists": True, "url": value}
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tiplookup import directory as directory_module
-from tiplookup import tables, userdata
+from tiplookup import fields, tables, userdata
 from tiplookup.errors import DataError, Problem, UsageError, ValidationFailed
 from tiplookup.model import Directory, Organization
 
@@ -149,7 +149,7 @@ def from_document(raw: dict[str, Any], path: str, lines: list[int] | None = None
     for i, entry in enumerate(entries):
         line = lines[i] if lines and i < len(lines) else None
         org_id = entry.get("id") if isinstance(entry, dict) else None
-        if not isinstance(org_id, str) or not directory_module._ID.match(org_id):
+        if not isinstance(org_id, str) or not fields.ID_PATTERN.match(org_id):
             problems.append(Problem(path, "each [[organization]] needs an id (a slug)", line=line))
         elif org_id in seen:
             problems.append(
