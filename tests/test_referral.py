@@ -498,3 +498,9 @@ def _doc_examples() -> list[tuple[list[str], str]]:
 @pytest.mark.parametrize(("args", "expected"), _doc_examples())
 def test_docs_show_real_output(run: Run, args: list[str], expected: str) -> None:
     assert refer(run, *args[1:]) == (0, expected, "")
+
+
+def test_an_unrelated_word_gets_no_far_fetched_suggestion(run: Run) -> None:
+    result = run("refer", "--needs", "food")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("tiplookup: error: unknown need 'food' (valid needs: ")

@@ -316,8 +316,9 @@ def _did_you_mean(term: str, needs_only: bool) -> str:
     from rapidfuzz import fuzz, process, utils
 
     pool = {k: v for k, v in VOCABULARY.items() if not needs_only or _BY_SLUG[v].is_need}
+    # plain edit distance: WRatio's partial matching calls "food" close to "livelihood"
     best = process.extractOne(
-        fold(term), list(pool), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=60
+        fold(term), list(pool), scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=70
     )
     if best is None:
         return ""
