@@ -162,7 +162,7 @@ def test_unknown_service_kind_and_format_exit_2(run: Run) -> None:
     result = run("search", "x", "--format", "xml")
     assert (result.exit_code, result.stderr) == (
         2,
-        "tiplookup: error: unknown format 'xml'; choose table, plain, json\n",
+        "tiplookup: error: unknown format 'xml'; use one of: table, plain, json\n",
     )
 
 

@@ -146,7 +146,7 @@ def test_an_unknown_format_is_a_usage_error(run: Run) -> None:
     result = run("export", "--format", "xml")
     assert result.exit_code == 2
     assert result.stderr == (
-        "tiplookup: error: unknown format 'xml' (use one of: toml, json, hsds)\n"
+        "tiplookup: error: unknown format 'xml'; use one of: toml, json, hsds\n"
     )
 
 

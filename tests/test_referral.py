@@ -211,7 +211,7 @@ def test_unknown_province_and_format(run: Run) -> None:
     assert code == 2 and err.startswith("tiplookup: error: unknown province 'Narnia'")
     code, _, err = refer(run, "--needs", "shelter", "-f", "xml")
     assert code == 2
-    assert err == "tiplookup: error: unknown format 'xml' (use one of: table, plain, json, md)\n"
+    assert err == "tiplookup: error: unknown format 'xml'; use one of: table, plain, json, md\n"
 
 
 def test_the_core_rejects_what_the_cli_would() -> None:

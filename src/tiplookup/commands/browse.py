@@ -8,7 +8,7 @@ import typer
 
 from tiplookup import facts, places
 from tiplookup.commands import state
-from tiplookup.errors import NotFoundError, UsageError
+from tiplookup.errors import NotFoundError
 
 if TYPE_CHECKING:
     from tiplookup.model import Directory, Organization
@@ -20,11 +20,7 @@ _FORMAT_HELP = "table, plain or json (default: table on a terminal, plain when p
 def _format(value: str | None, choices: tuple[str, ...]) -> str:
     from tiplookup import render
 
-    if value is None:
-        return choices[0] if render.is_terminal() else "plain"
-    if value not in choices:
-        raise UsageError(f"unknown format {value!r}; choose {', '.join(choices)}")
-    return value
+    return render.choose_format(value, choices)
 
 
 def _province(text: str | None) -> str | None:

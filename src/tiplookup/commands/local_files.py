@@ -152,10 +152,7 @@ def export(
     from tiplookup import export as export_module
     from tiplookup import render, userdata
 
-    if fmt not in export_module.FORMATS:
-        raise UsageError(
-            f"unknown format {fmt!r}", hint=f"use one of: {', '.join(export_module.FORMATS)}"
-        )
+    render.choose_format(fmt, export_module.FORMATS)
     directory = state.directory()
     text = export_module.render(directory, fmt)
     if output is None:

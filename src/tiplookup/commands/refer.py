@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tiplookup.commands import state
-from tiplookup.errors import ExitCode, UsageError
+from tiplookup.errors import ExitCode
 
 
 def register(app: typer.Typer) -> None:
@@ -50,11 +50,7 @@ def register(app: typer.Typer) -> None:
         from tiplookup import places, referral, render
         from tiplookup.render import plan as plan_render
 
-        chosen = fmt or ("table" if render.is_terminal() else "plain")
-        if chosen not in plan_render.FORMATS:
-            raise UsageError(
-                f"unknown format {chosen!r}", hint=f"use one of: {', '.join(plan_render.FORMATS)}"
-            )
+        chosen = render.choose_format(fmt, plan_render.FORMATS)
         slugs = referral.resolve_needs([*(needs or []), *(need or [])])
         slug = places.resolve_province(province).slug if province is not None else None
         result = referral.plan(state.directory(), slugs, slug)

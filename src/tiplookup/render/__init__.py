@@ -6,6 +6,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from tiplookup.errors import UsageError
 from tiplookup.text import one_line
 
 if TYPE_CHECKING:
@@ -15,6 +16,15 @@ if TYPE_CHECKING:
 def is_terminal(stream: TextIO | None = None) -> bool:
     stream = stream or sys.stdout
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def choose_format(value: str | None, choices: tuple[str, ...], *, piped: str = "plain") -> str:
+    """The output format asked for; by default ``choices[0]`` on a terminal, ``piped`` if not."""
+    if value is None:
+        return choices[0] if is_terminal() else piped
+    if value not in choices:
+        raise UsageError(f"unknown format {value!r}; use one of: {', '.join(choices)}")
+    return value
 
 
 def no_color() -> bool:
