@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tiplookup.cli import app
+from tiplookup.cli import register
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,7 +48,7 @@ def run() -> Run:
 
     def _run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
         runner = CliRunner()
-        result = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        result = runner.invoke(register(), list(args), input=input, env=env, catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return _run

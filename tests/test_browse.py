@@ -368,8 +368,9 @@ def test_docs_show_real_output(run: Run, line: str, expected: str) -> None:
 
 
 def test_every_browse_command_is_documented_with_help() -> None:
-    from tiplookup.cli import app
+    from tiplookup.cli import register
 
+    app = register()
     usage = (DOCS / "usage.md").read_text("utf-8")
     for command in ("search", "show", "list", "services", "provinces"):
         assert f"tiplookup {command}" in usage

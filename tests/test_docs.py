@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import typer.main
 
-from tiplookup.cli import app
+from tiplookup.cli import register
 
 from conftest import REPO
 
 
 def _commands() -> dict[str, str]:
-    group = typer.main.get_group(app)
+    group = typer.main.get_group(register())
     out: dict[str, str] = {}
     for name, command in group.commands.items():
         out[name] = command.help or ""

@@ -3,6 +3,7 @@ it runs. No timings: these check the causes of slowness, not the clock."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -73,44 +74,42 @@ def test_help_needs_no_directory(tmp_path: Path) -> None:
     assert not {"tomllib", "tiplookup.compiled", "rich"} & modules
 
 
-@pytest.fixture
-def commands(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.setattr(cli.app, "registered_commands", list(cli.app.registered_commands))
-    monkeypatch.setattr(cli.app, "registered_groups", list(cli.app.registered_groups))
-    return [cli._command_name(c) for c in cli.app.registered_commands]
-
-
-def test_a_command_group_is_built_alone(commands: list[str]) -> None:
-    cli._only_the_command_asked_for(["overlay", "path"])
-    assert cli.app.registered_commands == []
-    assert [cli._group_name(g) for g in cli.app.registered_groups] == ["overlay"]
+def test_a_run_imports_only_the_commands_module_it_needs(tmp_path: Path) -> None:
+    modules = _modules_after(["search", "shelter"], tmp_path)
+    assert "tiplookup.commands.browse" in modules
+    assert not {"tiplookup.commands.local", "tiplookup.commands.sheet"} & modules
+    overlay = _modules_after(["--no-overlay", "overlay", "path"], tmp_path)
+    assert "tiplookup.commands.local" in overlay
+    assert "tiplookup.commands.browse" not in overlay
 
 
 @pytest.mark.parametrize(
-    ("argv", "built"),
+    ("argv", "word"),
     [
-        (["search", "shelter"], ["search"]),
-        (["--directory", "x.toml", "--no-overlay", "show", "refer"], ["show"]),
-        (["--directory", "list", "refer"], ["refer"]),  # "list" is the option's value
-        (["list"], ["list"]),
+        (["search", "shelter"], "search"),
+        (["--directory", "x.toml", "--no-overlay", "show", "refer"], "show"),
+        (["--directory", "list", "refer"], "refer"),  # "list" is the option's value
+        (["--help"], "--help"),
+        ([], None),
     ],
 )
-def test_only_the_command_asked_for_is_built(
-    commands: list[str], argv: list[str], built: list[str]
-) -> None:
-    assert set(built) <= set(commands)
-    cli._only_the_command_asked_for(argv)
-    assert [cli._command_name(c) for c in cli.app.registered_commands] == built
-    assert cli.app.registered_groups == []
+def test_the_command_word_follows_the_global_options(argv: list[str], word: str | None) -> None:
+    assert cli._command_word(argv) == word
 
 
-@pytest.mark.parametrize(
-    "argv", [[], ["--help"], ["--version"], ["serch", "x"], ["--directory=x.toml", "search"]]
-)
-def test_without_a_plain_command_every_command_is_built(
-    commands: list[str], argv: list[str]
-) -> None:
-    groups = list(cli.app.registered_groups)
-    cli._only_the_command_asked_for(argv)
-    assert [cli._command_name(c) for c in cli.app.registered_commands] == commands
-    assert cli.app.registered_groups == groups
+def test_every_command_is_found_in_the_module_the_table_names() -> None:
+    """A command missing from COMMAND_MODULES would still run (all modules load), only
+    slower; a wrong entry would make it unreachable. Check the table against the modules."""
+    import typer.main
+    from typer.testing import CliRunner
+
+    commands = typer.main.get_group(cli.register()).commands
+    assert set(commands) == set(cli.COMMAND_MODULES)
+    for name, module in cli.COMMAND_MODULES.items():
+        app = typer.Typer()
+        importlib.import_module(f"tiplookup.commands.{module}").register(app)
+        assert name in typer.main.get_group(app).commands or name in {
+            g.name or (g.typer_instance.info.name if g.typer_instance else None)
+            for g in app.registered_groups
+        }, (name, module)
+        assert CliRunner().invoke(cli.register(), [name, "--help"]).exit_code == 0

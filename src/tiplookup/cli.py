@@ -79,48 +79,53 @@ def main_options(
     state.configure(directory=directory, no_overlay=no_overlay)
 
 
-def _register() -> None:
-    from tiplookup.commands import browse, local, refer, sheet, validate
+#: The commands module that defines each top-level command. ``main`` imports only the one
+#: asked for, so a run does not pay for the others; an unknown word imports them all.
+COMMAND_MODULES = {
+    "search": "browse",
+    "show": "browse",
+    "list": "browse",
+    "services": "browse",
+    "provinces": "browse",
+    "refer": "refer",
+    "sheet": "sheet",
+    "add": "local",
+    "edit": "local",
+    "hide": "local",
+    "unhide": "local",
+    "verify": "local",
+    "overlay": "local",
+    "export": "local",
+    "validate": "validate",
+}
+_registered: list[str] = []
 
-    validate.register(app)
-    local.register(app)
-    browse.register(app)
-    refer.register(app)
-    sheet.register(app)
+
+def register(command: str | None = None) -> typer.Typer:
+    """Add the commands of the module defining ``command`` (all of them when None or
+    unknown) to the app, once each, and return the app."""
+    from importlib import import_module
+
+    wanted = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else COMMAND_MODULES.values()
+    for name in dict.fromkeys(wanted):
+        if name not in _registered:
+            import_module(f"tiplookup.commands.{name}").register(app)
+            _registered.append(name)
+    return app
 
 
-_register()
-
-
-def _only_the_command_asked_for(argv: list[str]) -> None:
-    """Build just the command on the command line: Typer builds every registered command
-    (about 1 ms each) before it runs one. Without a command (``--help``), build them all."""
+def _command_word(argv: list[str]) -> str | None:
+    """The command on the command line, after the global options; None for ``--help``."""
     i = 0
     while i < len(argv) and argv[i] in ("--directory", "--no-overlay"):
         i += 2 if argv[i] == "--directory" else 1
-    if i == len(argv):
-        return
-    named = [c for c in app.registered_commands if _command_name(c) == argv[i]]
-    groups = [g for g in app.registered_groups if _group_name(g) == argv[i]]  # "overlay"
-    if named or groups:
-        app.registered_commands[:] = named
-        app.registered_groups[:] = groups
-
-
-def _group_name(info: typer.models.TyperInfo) -> str | None:
-    inner = info.typer_instance.info.name if info.typer_instance else None
-    return info.name or inner
-
-
-def _command_name(info: typer.models.CommandInfo) -> str:
-    callback = info.callback.__name__ if info.callback else ""
-    return info.name or callback.lower().replace("_", "-")
+    return argv[i] if i < len(argv) else None
 
 
 def main() -> None:
     """Console-script entry point."""
     try:
-        _only_the_command_asked_for(sys.argv[1:])
+        register(_command_word(sys.argv[1:]))
         app()
     except BrokenPipeError:
         raise SystemExit(0) from None
