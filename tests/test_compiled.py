@@ -168,38 +168,38 @@ def test_the_cli_reports_a_bad_file_through_the_cache(
 
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every time a search index is built from scratch, the size of its directory."""
-    from tiplookup import search
+    """Every time a search index is built from organisations, how many there were."""
+    from tiplookup import searchindex
 
     seen: list[int] = []
-    real = search.SearchIndex.build.__func__  # type: ignore[attr-defined]
+    real = searchindex.build
 
-    def counting(cls: type[search.SearchIndex], directory: Any) -> search.SearchIndex:
-        seen.append(len(directory))
-        return real(cls, directory)  # type: ignore[no-any-return]
+    def counting(orgs: Any) -> searchindex.Built:
+        seen.append(len(orgs))
+        return real(orgs)
 
-    monkeypatch.setattr(search.SearchIndex, "build", classmethod(counting))
+    monkeypatch.setattr(searchindex, "build", counting)
     return seen
 
 
-def test_the_search_index_is_cached_beside_the_directory(old_file: Path, builds: list[int]) -> None:
-    from tiplookup import search
+def test_the_search_index_is_stored_with_the_directory(old_file: Path, builds: list[int]) -> None:
+    from tiplookup import search, store
 
     first = compiled.search_index(compiled.load(old_file))
     again = compiled.load(old_file)
     second = compiled.search_index(again)
-    assert builds == [1]
-    assert second.directory is again and second.orgs is again.organizations
-    assert second.postings == first.postings
+    assert builds == [1]  # built once, on the first (cold) load
+    assert second.directory is again
+    assert isinstance(second.source, store.Store) and not isinstance(first.source, store.Store)
+    assert second.vocabulary == first.vocabulary
     assert search.search(again, "sengsavang", index=second).hits[0].org.id == "sengsavang"
 
 
-def test_a_damaged_or_stale_index_is_rebuilt(
+def test_a_damaged_or_stale_store_is_rebuilt(
     old_file: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     compiled.search_index(compiled.load(old_file))
-    index_file = compiled.cache_file(old_file, ".index.pickle")
-    index_file.write_bytes(b"\x80\x05garbage")
+    compiled.cache_file(old_file).write_bytes(b"SQLite format 3\x00garbage")
     compiled.search_index(compiled.load(old_file))
     assert builds == [1, 1]
     real = compiled.code_stamp
@@ -213,7 +213,7 @@ def test_an_index_is_never_reused_for_another_directory(old_file: Path, builds: 
 
     loaded = compiled.load(old_file)
     compiled.search_index(loaded)
-    merged = replace(loaded, organizations=loaded.organizations[:0])  # like an overlay merge
+    merged = replace(loaded, organizations=(), finder=None)  # like an overlay merge
     assert compiled.search_index(merged).directory is merged
     assert builds == [1, 0]
 

@@ -34,8 +34,10 @@ read nor written: the directory is loaded from its file, quietly, every time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -44,7 +46,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, cast
 
-from tiplookup import __version__
+from tiplookup import __version__, store
 from tiplookup.model import (
     Contact,
     Directory,
@@ -57,11 +59,11 @@ from tiplookup.model import (
 )
 
 if TYPE_CHECKING:
-    from tiplookup.search import SearchIndex
+    from tiplookup.searchindex import SearchIndex, Source
 
 T = TypeVar("T")
 
-FORMAT = 2  # bump when the layout of a cache file changes
+FORMAT = 3  # bump when the layout of a cache file changes
 RACY_NS = 2_000_000_000  # 2 s: FAT's clock granularity, the coarsest in common use
 SUBDIR = "directories"
 # What decides the validated result, besides the directory file itself.
@@ -73,12 +75,14 @@ _LOADER_FILES = (
     "places.py",
     "phones.py",
     "data/lao_admin.toml",
+    "matching.py",  # and the search index stored beside it
+    "searchindex.py",
+    "store.py",
 )
-# What decides the search index, besides the directory.
-_INDEX_FILES = ("search.py", "matching.py")
 _MODEL = (Organization, Phone, Contact, Location, ServiceArea, Website, Period, Directory)
-# Directories this process loaded through the cache: id → (directory, cache file, digest).
-_loaded: dict[int, tuple[Directory, Path, str]] = {}
+# Where the index of each directory this process loaded comes from: the store it was read
+# from, or the index built when it was compiled. id(directory) → (directory, source).
+_sources: dict[int, tuple[Directory, Source]] = {}
 
 
 class Header(NamedTuple):
@@ -101,9 +105,9 @@ def load(path: Path) -> Directory:
     cache = cache_file(path)
     stamp = code_stamp()
     source = str(path.resolve())
-    header, cached = _read(cache, stamp, source) if stat else (None, None)
-    if cached is not None and header is not None and stat and _unchanged(header, stat):
-        return _remember(_at(cached, path), cache, header.digest)
+    opened = _open(cache, stamp, source) if stat else None
+    if opened is not None and stat and _unchanged(opened[0], stat):
+        return _remember(_at(opened[1].directory(), path), opened[1])
     from tiplookup import directory as directory_module  # the slow path from here on
 
     try:
@@ -112,12 +116,18 @@ def load(path: Path) -> Directory:
         digest = content_digest(path.read_bytes())
     except OSError:
         return directory_module.load(path)  # missing or unreadable: the loader words it
-    if cached is not None and header is not None and header.digest == digest:
-        _write(cache, _header(stamp, source, stat, digest), cached)
-        return _remember(_at(cached, path), cache, digest)
+    if opened is not None and opened[0].digest == digest:  # touched or copied, not changed
+        with contextlib.suppress(sqlite3.Error, OSError):  # read-only: hash again next time
+            store.restamp(cache, _header(stamp, source, stat, digest))
+        return _remember(_at(opened[1].directory(), path), opened[1])
+    from tiplookup import searchindex
+
     built = _build(path)
-    _write(cache, _header(stamp, source, path.stat(), digest), built)
-    return _remember(built, cache, digest)
+    index = _slowly("Indexing the directory", lambda: searchindex.build(built.organizations))
+    header = _header(stamp, source, path.stat(), digest)
+    _write(cache, lambda file: store.write(file, header, built, index))
+    _sources[id(built)] = (built, index)
+    return built
 
 
 def _unchanged(header: Header, stat: os.stat_result) -> bool:
@@ -130,12 +140,12 @@ def _at(directory: Directory, path: Path) -> Directory:
     return directory if directory.path == str(path) else replace(directory, path=str(path))
 
 
-def _remember(directory: Directory, cache: Path, digest: str) -> Directory:
-    _loaded[id(directory)] = (directory, cache, digest)
+def _remember(directory: Directory, opened: store.Store) -> Directory:
+    _sources[id(directory)] = (directory, opened)
     return directory
 
 
-def cache_file(path: Path, suffix: str = ".pickle") -> Path:
+def cache_file(path: Path, suffix: str = ".sqlite") -> Path:
     """The cache file for a file, named after its absolute path (headers name it in full)."""
     import zlib
 
@@ -217,25 +227,21 @@ def _open_trusted(file: Path) -> BinaryIO:
     return handle
 
 
-def _read(cache: Path, stamp: tuple[Any, ...], source: str) -> tuple[Header | None, Any]:
-    """The cached header and directory, or Nones when missing, stale, damaged or unsafe."""
+def _open(cache: Path, stamp: tuple[Any, ...], source: str) -> tuple[Header, store.Store] | None:
+    """The cached header and store, or None when missing, stale, damaged or unsafe."""
     try:
-        with _open_trusted(cache) as handle:
-            header = pickle.load(handle)
-            if not isinstance(header, Header) or (header.stamp, header.source) != (stamp, source):
-                return None, None
-            cached = pickle.load(handle)
-    except _DAMAGED:
-        return None, None
-    if not isinstance(cached, Directory):
-        return None, None
-    return header, cached
+        _open_trusted(cache).close()
+        header, db = store.header(cache)
+    except (*_DAMAGED, sqlite3.Error):
+        return None
+    if not isinstance(header, Header) or (header.stamp, header.source) != (stamp, source):
+        db.close()
+        return None
+    return header, store.Store(db, cache)
 
 
-def _write(
-    cache: Path, header: Any, payload: Any, pickler: type[pickle.Pickler] | None = None
-) -> None:
-    """Write atomically (a temporary file renamed over the old one); never fail a command."""
+def _write(cache: Path, fill: Callable[[Path], None]) -> None:
+    """``fill`` a new file, then rename it over ``cache``; never fail a command."""
     import tempfile
 
     tmp = None
@@ -248,67 +254,37 @@ def _write(
         if not _trusted_folder(cache.parent):
             return
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            (pickler or pickle.Pickler)(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(payload)
+        os.close(fd)
+        fill(Path(tmp))
         Path(tmp).replace(cache)
         tmp = None
-    except OSError:
+    except (OSError, sqlite3.Error):
         pass  # a read-only or full disk only costs the next run its speed
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
 
 
+def _pickles(*values: Any) -> Callable[[Path], None]:
+    def fill(file: Path) -> None:
+        with file.open("wb") as handle:
+            for value in values:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    return fill
+
+
 # -- the search index --------------------------------------------------------------------
 
 
 def search_index(directory: Directory) -> SearchIndex:
-    """The search index of ``directory``: cached beside it when it came from :func:`load`."""
-    from tiplookup.search import SearchIndex
+    """The search index of ``directory``: the stored one when it came from :func:`load`."""
+    from tiplookup.searchindex import SearchIndex
 
-    known = _loaded.get(id(directory))
+    known = _sources.get(id(directory))
     if known is None or known[0] is not directory:
         return SearchIndex.build(directory)  # e.g. with the user's overlay merged in
-    _, cache, digest = known
-    file = cache.with_suffix(".index.pickle")
-    stamp = (code_stamp((*_LOADER_FILES, *_INDEX_FILES)), digest)
-    index = _read_index(file, stamp, directory)
-    if index is None:
-        index = _slowly("Indexing the directory", lambda: SearchIndex.build(directory))
-        _write(file, stamp, index, _pickler_for(directory))
-    return index
-
-
-def _pickler_for(directory: Directory) -> type[pickle.Pickler]:
-    """A pickler that writes the directory the index points to as a reference, not a copy."""
-
-    class IndexPickler(pickle.Pickler):
-        def persistent_id(self, obj: Any) -> str | None:
-            if obj is directory:
-                return "directory"
-            return "organizations" if obj is directory.organizations else None
-
-    return IndexPickler
-
-
-def _read_index(file: Path, stamp: tuple[Any, ...], directory: Directory) -> SearchIndex | None:
-    from tiplookup.search import SearchIndex
-
-    refs = {"directory": directory, "organizations": directory.organizations}
-
-    class IndexUnpickler(pickle.Unpickler):
-        def persistent_load(self, pid: Any) -> Any:
-            return refs[pid]
-
-    try:
-        with _open_trusted(file) as handle:
-            if pickle.load(handle) != stamp:
-                return None
-            index = IndexUnpickler(handle).load()
-    except _DAMAGED:
-        return None
-    return index if isinstance(index, SearchIndex) else None
+    return SearchIndex(directory, known[1])
 
 
 # -- bundled data files ------------------------------------------------------------------
@@ -332,7 +308,7 @@ def cached(name: str, files: tuple[Path, ...], build: Callable[[], T]) -> T:
     except _DAMAGED:
         pass
     value = build()
-    _write(cache, stamp, value)
+    _write(cache, _pickles(stamp, value))
     return value
 
 

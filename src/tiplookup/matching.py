@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
 from tiplookup import places, taxonomy
 from tiplookup.model import Organization
@@ -336,4 +338,71 @@ def _match_term(
         for i in offers(term.service):
             prior = found.get(i)
             found[i] = offered[prior is not None and prior.in_name]
+    return found
+
+
+# -- the same matching over groups (the search index's way) --------------------------------
+#
+# The index hands over each word's matches as groups (match → organisation numbers, every
+# organisation in one group, under its best match), and the terms are combined by
+# intersecting groups: set operations instead of a loop over organisations. The result is
+# what match_terms gives, grouped by match object.
+
+WordGroups = Callable[[str], Mapping[WordMatch, AbstractSet[int]]]
+
+
+def match_groups(
+    terms: Sequence[Term],
+    word_groups: WordGroups,
+    offers: Callable[[str], AbstractSet[int]],
+) -> dict[OrgMatch, AbstractSet[int]]:
+    """:func:`match_terms`, as match → organisation numbers."""
+    combined = _product([_term_groups(term, word_groups, offers) for term in terms])
+    return {OrgMatch.of(key): ids for key, ids in combined.items()}
+
+
+def _product(
+    groups: Sequence[Mapping[Any, AbstractSet[int]]],
+) -> dict[tuple[Any, ...], AbstractSet[int]]:
+    """Every combination of one group from each, keyed by the tuple of their keys, where the
+    groups share organisations."""
+    combined: dict[tuple[Any, ...], AbstractSet[int] | None] = {(): None}
+    for found in groups:
+        combined = {
+            (*key, match): both
+            for key, ids in combined.items()
+            for match, more in found.items()
+            if (both := more if ids is None else ids & more)
+        }
+        if not combined:
+            return {}
+    return {key: ids for key, ids in combined.items() if ids is not None}
+
+
+def _term_groups(
+    term: Term, word_groups: WordGroups, offers: Callable[[str], AbstractSet[int]]
+) -> dict[TermMatch, AbstractSet[int]]:
+    found: dict[TermMatch, AbstractSet[int]] = {
+        _words_match(key): ids
+        for key, ids in (
+            _product([word_groups(w) for w in term.words]) if term.words else {}
+        ).items()
+    }
+    if term.service:
+        label = taxonomy.get(term.service).label.lower()
+        plain = term.text in (taxonomy.fold(label), taxonomy.fold(term.service))
+        why = (f"offers {label}" + ("" if plain else f" ('{term.text}')"),)
+        services = frozenset({"services"})
+        offered = offers(term.service)
+        named: set[int] = set()  # offered, and the words matched exactly in a name
+        rest: dict[TermMatch, AbstractSet[int]] = {}
+        for match, ids in found.items():
+            if left := ids - offered:
+                rest[match] = left
+            if match.in_name:
+                named |= ids & offered
+        for flag, ids in ((False, offered - named), (True, named)):
+            if ids:
+                rest[TermMatch(100.0, services, why, flag)] = ids
+        found = rest
     return found

@@ -8,6 +8,7 @@ so that an HSDS export is a reshaping, not a translation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
@@ -176,18 +177,25 @@ class Organization:
 
 @dataclass(frozen=True, slots=True)
 class Directory:
-    organizations: tuple[Organization, ...]
+    # a tuple, or a lazy sequence read from the compiled cache (tiplookup.store.Records)
+    organizations: Sequence[Organization]
     path: str  # where it was loaded from, for messages
     source_name: str = ""
     source_url: str = ""
     retrieved: str = ""
     retrieved_note: str = ""
     citations: dict[str, str] = field(default_factory=dict)
+    # finds one organisation by id without reading them all (the compiled cache has one)
+    finder: Callable[[str], Organization | None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __len__(self) -> int:
         return len(self.organizations)
 
     def get(self, org_id: str) -> Organization | None:
+        if self.finder is not None:
+            return self.finder(org_id)
         for org in self.organizations:
             if org.id == org_id:
                 return org

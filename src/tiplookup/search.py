@@ -17,15 +17,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
-from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tiplookup import facts, matching, places, taxonomy
 from tiplookup.errors import NotFoundError, UsageError
 from tiplookup.matching import FIELDS, WordMatch, fold_name, name_forms, org_words, word_quality
 from tiplookup.model import KINDS, Directory, Organization, Relation
+from tiplookup.searchindex import SearchIndex
 
 __all__ = [
     "Hit",
@@ -56,6 +57,7 @@ class SearchResult:
     services: tuple[str, ...]  # service slugs used: from --service, then from query words
     suggestions: tuple[str, ...]  # closest organisation names when nothing matched
     hints: tuple[str, ...] = ()  # what to change when nothing matched ("try without --province")
+    total: int = 0  # organisations found, of which ``hits`` are the first (see ``limit``)
 
 
 def rank_key(
@@ -63,95 +65,6 @@ def rank_key(
 ) -> tuple[int, bool, bool]:
     """The shared order: relation to the province, active before ended, contactable first."""
     return (relation.value if relation is not None else 0, org.ended(today), not org.contactable)
-
-
-class SearchIndex:
-    """The directory's words, built once: word → {best field: organisation indexes}."""
-
-    def __init__(self, directory: Directory) -> None:
-        self.directory = directory
-        self.orgs = directory.organizations
-        self.postings: dict[str, dict[str, list[int]]] = {}
-        self.names: dict[str, list[tuple[int, str, str]]] = {}
-        self.offers: dict[str, set[int]] = {}
-        for i, org in enumerate(self.orgs):
-            for word, field in org_words(org).items():
-                self.postings.setdefault(word, {}).setdefault(field, []).append(i)
-            for form, what, name in name_forms(org):
-                self.names.setdefault(form, []).append((i, what, name))
-            for slug in org.services:
-                self.offers.setdefault(slug, set()).add(i)
-        self.vocabulary = sorted(self.postings)
-        self.sort_names = [fold_name(org) for org in self.orgs]
-        self._choices: dict[str, str] | None = None
-        self.by_key: dict[str, list[str]] = {}
-        for word in self.vocabulary:
-            self.by_key.setdefault(matching.romanised(word), []).append(word)
-
-    @classmethod
-    def build(cls, directory: Directory) -> SearchIndex:
-        return cls(directory)
-
-    def candidates(self, word: str) -> set[str]:
-        """Vocabulary words that may match ``word``: exact, romanised, prefix and fuzzy."""
-        found = set(self.by_key.get(matching.romanised(word), ()))
-        if word in self.postings:
-            found.add(word)
-        elif len(word) >= matching.MIN_FUZZY:
-            from rapidfuzz import fuzz, process
-
-            found.update(
-                w
-                for w, _, _ in process.extract(
-                    word,
-                    self.vocabulary,
-                    scorer=fuzz.ratio,
-                    score_cutoff=matching.FUZZY_CUTOFF,
-                    limit=None,
-                )
-            )
-        if len(word) >= matching.MIN_PREFIX:
-            at = bisect_left(self.vocabulary, word)
-            while at < len(self.vocabulary) and self.vocabulary[at].startswith(word):
-                found.add(self.vocabulary[at])
-                at += 1
-        return found
-
-    def word_hits(self, word: str) -> dict[int, WordMatch]:
-        """Each organisation's best match for ``word`` (what keep_best picks, in bulk)."""
-        exact = word in self.postings
-        found: list[tuple[WordMatch, list[int]]] = []
-        for candidate in self.candidates(word):
-            quality = word_quality(word, candidate, exact_exists=exact)
-            if quality > 0:
-                for field, ids in self.postings[candidate].items():
-                    found.append((WordMatch.of(quality, field, candidate, word), ids))
-        best: dict[int, WordMatch] = {}
-        for match, ids in sorted(found, key=lambda pair: pair[0].sort_key(), reverse=True):
-            best.update(dict.fromkeys(ids, match))  # better matches come later and win
-        return best
-
-    def closest_names(self, query: str) -> tuple[str, ...]:
-        if self._choices is None:
-            self._choices = matching.name_choices(self.orgs)
-        return matching.closest_names(self._choices, query)
-
-    def backend(self) -> _Backend:
-        return _Backend(
-            self.orgs,
-            self.word_hits,
-            lambda slug: self.offers.get(slug, set()),
-            self.exact_names,
-            self.sort_names,
-            self.closest_names,
-        )
-
-    def exact_names(self, query: str) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for form in matching.query_name_forms(query):
-            for i, what, name in self.names.get(form, ()):
-                out.setdefault(i, matching.name_reason(what, name, query))
-        return out
 
 
 def search(
@@ -165,11 +78,25 @@ def search(
     today: dt.date | None = None,
     index: SearchIndex | None = None,
 ) -> SearchResult:
-    """Ranked organisations for ``query``, filtered by province, services and kind."""
+    """Ranked organisations for ``query``, filtered by province, services and kind.
+
+    With a ``limit``, only that many hits are built; ``SearchResult.total`` counts them all.
+    """
     if index is None or index.directory is not directory:
         index = SearchIndex.build(directory)
+    found = index  # bound for the lambdas below
+
+    def term_matches(term: matching.Term) -> bool:
+        return bool(matching.match_groups((term,), found.word_groups, found.offers))
+
+    backend = _Backend(
+        directory.organizations,
+        lambda request: _select_groups(found, request),
+        term_matches,
+        index.closest_names,
+    )
     return _run(
-        index.backend(),
+        backend,
         query,
         province=province,
         services=services,
@@ -203,9 +130,6 @@ def exhaustive_search(
                     matching.keep_best(best, i, WordMatch.of(quality, field, candidate, word))
         return best
 
-    def closest(text: str) -> tuple[str, ...]:
-        return matching.closest_names(matching.name_choices(orgs), text)
-
     def exact_names(text: str) -> dict[int, str]:
         wanted = matching.query_name_forms(text)
         out: dict[int, str] = {}
@@ -218,10 +142,19 @@ def exhaustive_search(
     def offers(slug: str) -> set[int]:
         return {i for i, org in enumerate(orgs) if org.offers(slug)}
 
-    sort_names = [fold_name(o) for o in orgs]
-    backend = _Backend(orgs, word_hits, offers, exact_names, sort_names, closest)
+    def select(request: _Request) -> _Found:
+        names = exact_names(request.query) if request.terms else {}
+        matches = matching.match_terms(request.terms, word_hits, offers) if request.terms else {}
+        return _select_each(orgs, names, matches, request)
+
+    def term_matches(term: matching.Term) -> bool:
+        return bool(matching.match_terms((term,), word_hits, offers))
+
+    def closest(text: str) -> tuple[str, ...]:
+        return matching.closest_names(matching.name_choices(orgs), text)
+
     return _run(
-        backend,
+        _Backend(orgs, select, term_matches, closest),
         query,
         province=province,
         services=services,
@@ -232,14 +165,36 @@ def exhaustive_search(
 
 
 @dataclass(frozen=True, slots=True)
+class _Request:
+    query: str
+    terms: tuple[matching.Term, ...]
+    province: str | None
+    wanted: tuple[str, ...]  # service slugs every hit must offer
+    kind: str | None
+    on: dt.date
+    limit: int | None
+
+
+class _Row(NamedTuple):
+    i: int  # organisation number
+    relation: Relation | None
+    name_reason: str | None  # the query is (nearly) its name or acronym
+    match: matching.OrgMatch | None
+
+
+class _Found(NamedTuple):
+    rows: list[_Row]  # best first, at most the limit
+    total: int  # organisations that match and pass the filters
+    matched: int  # organisations that match, before the filters
+
+
+@dataclass(frozen=True, slots=True)
 class _Backend:
     """What a search needs from the directory: the indexed and brute-force ways differ here."""
 
     orgs: Sequence[Organization]
-    word_hits: Callable[[str], Mapping[int, WordMatch]]
-    offers: Callable[[str], set[int]]
-    exact_names: Callable[[str], dict[int, str]]
-    sort_names: Sequence[str]
+    select: Callable[[_Request], _Found]
+    term_matches: Callable[[matching.Term], bool]
     closest_names: Callable[[str], tuple[str, ...]]
 
 
@@ -262,41 +217,114 @@ def _run(
     terms = matching.parse_query(query)
     if query.strip() and not terms:
         raise UsageError(f"nothing to search for in {query!r}: it has no letters or digits")
-
+    found = backend.select(_Request(query, terms, province, wanted, kind, on, limit))
     orgs = backend.orgs
-    names = backend.exact_names(query) if terms else {}
-    matches = matching.match_terms(terms, backend.word_hits, backend.offers) if terms else {}
-    pool = set(matches) | set(names) if terms else range(len(orgs))
+    hits = tuple(
+        _hit(orgs[row.i], row.relation, province, wanted, row.name_reason, row.match, on)
+        for row in found.rows
+    )
+    used = wanted + tuple(s for s in matching.term_services(terms) if s not in wanted)
+    result = SearchResult(hits, query, province, used, (), total=found.total)
+    if not hits:
+        return _explain(result, backend, terms, found.matched, kind)
+    return result
 
-    # Order: name matches, then rank_key, then score; ties by name. Organisations that
-    # matched the same way share a match object, so its part of the key is worked out once.
-    by_match: dict[int, tuple[bool, float]] = {}
+
+# Order: name matches, then rank_key, then score; ties by name, then id.
+
+
+def _select_each(
+    orgs: Sequence[Organization],
+    names: dict[int, str],
+    matches: Mapping[int, matching.OrgMatch],
+    request: _Request,
+) -> _Found:
+    """The hits, one organisation at a time (the reference way)."""
+    province, on = request.province, request.on
+    pool = set(matches) | set(names) if request.terms else range(len(orgs))
     ranked: list[tuple[Any, ...]] = []
     for i in pool:
         org = orgs[i]
         relation = org.relation_to(province) if province else None
         if province and relation is None:
             continue
-        if (kind and org.kind != kind) or (wanted and not all(org.offers(s) for s in wanted)):
+        if request.kind and org.kind != request.kind:
+            continue
+        if request.wanted and not all(org.offers(s) for s in request.wanted):
             continue
         match = matches.get(i)
-        quality = (False, -_score(True, match)) if i in names else by_match.get(id(match))
-        if quality is None:
-            in_name = match is not None and match.in_name
-            quality = by_match[id(match)] = (not in_name, -_score(False, match))
+        if i in names:
+            quality = (False, -_score(True, match))
+        else:
+            quality = (not (match is not None and match.in_name), -_score(False, match))
         key = rank_key(org, relation, on)
-        ranked.append((quality[0], *key, quality[1], backend.sort_names[i], org.id, i, relation))
-    ranked = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
-    hits = tuple(
-        _hit(orgs[row[-2]], row[-1], province, wanted, names.get(row[-2]), matches.get(row[-2]), on)
-        for row in ranked
-    )
-    used = wanted + tuple(s for s in matching.term_services(terms) if s not in wanted)
-    result = SearchResult(hits, query, province, used, ())
-    if not hits:
-        matched = set(matches) | set(names)
-        return _explain(result, backend, terms, matched, kind)
-    return result
+        ranked.append((quality[0], *key, quality[1], fold_name(org), org.id, i, relation))
+    best = sorted(ranked) if request.limit is None else heapq.nsmallest(request.limit, ranked)
+    rows = [_Row(r[-2], r[-1], names.get(r[-2]), matches.get(r[-2])) for r in best]
+    return _Found(rows, len(ranked), len(pool))
+
+
+def _select_groups(index: SearchIndex, request: _Request) -> _Found:
+    """The same hits from the index: sets of organisation numbers sorted into buckets of
+    equal rank, and only the best few of the first buckets put in order."""
+    names = index.exact_names(request.query) if request.terms else {}
+    groups: dict[matching.OrgMatch | None, AbstractSet[int]] = {None: index.everyone()}
+    if request.terms:
+        found = matching.match_groups(request.terms, index.word_groups, index.offers)
+        groups = {match: ids for match, ids in found.items()}
+    named = {i: next((m for m, ids in groups.items() if i in ids), None) for i in names}
+    matched = sum(len(ids) for ids in groups.values()) + sum(m is None for m in named.values())
+
+    entries = [
+        (not (m is not None and m.in_name), -_score(False, m), m, ids) for m, ids in groups.items()
+    ]
+    if names:
+        entries = [(a, b, m, ids - names.keys()) for a, b, m, ids in entries]
+        entries += [(False, -_score(True, m), m, {i}) for i, m in named.items()]
+    keep: AbstractSet[int] | None = None
+    for slug in request.wanted:
+        keep = index.offers(slug) if keep is None else keep & index.offers(slug)
+    if request.kind:
+        keep = index.of_kind(request.kind) if keep is None else keep & index.of_kind(request.kind)
+    areas = index.relations(request.province) if request.province else [(None, None)]
+    ended, silent = index.ended(request.on.year), index.uncontactable()
+
+    buckets: dict[tuple[Any, ...], list[tuple[AbstractSet[int], Any, Relation | None]]] = {}
+    total = 0
+    for first, score, match, ids in entries:
+        ids = ids if keep is None else ids & keep
+        for relation, near in areas:
+            for is_ended, part in _split(ids if near is None else ids & near, ended):
+                for is_silent, members in _split(part, silent):
+                    key = (first, relation.value if relation else 0, is_ended, is_silent, score)
+                    buckets.setdefault(key, []).append((members, match, relation))
+                    total += len(members)
+
+    order = index.order
+    rows: list[_Row] = []
+    for key in sorted(buckets):
+        need = None if request.limit is None else request.limit - len(rows)
+        if need == 0:
+            break
+        ranked: list[tuple[int, int, Any, Relation | None]] = []
+        for members, match, relation in buckets[key]:
+            if need is None:
+                best = sorted(members, key=order.__getitem__)
+            else:
+                best = heapq.nsmallest(need, members, key=order.__getitem__)
+            ranked += [(order[i], i, match, relation) for i in best]
+        ranked.sort(key=lambda row: row[0])
+        rows += [_Row(i, relation, names.get(i), m) for _, i, m, relation in ranked[:need]]
+    return _Found(rows, total, matched)
+
+
+def _split(ids: AbstractSet[int], subset: AbstractSet[int]) -> list[tuple[bool, AbstractSet[int]]]:
+    """``ids`` outside ``subset`` (False) and inside it (True), leaving out empty parts."""
+    inside = ids & subset if ids and subset else frozenset()
+    if not inside:
+        return [(False, ids)] if ids else []
+    outside = ids - inside
+    return [(False, outside), (True, inside)] if outside else [(True, inside)]
 
 
 def _score(named: bool, match: matching.OrgMatch | None) -> float:
@@ -352,21 +380,21 @@ def _explain(
     result: SearchResult,
     backend: _Backend,
     terms: tuple[matching.Term, ...],
-    matched: set[int],
+    matched: int,
     kind: str | None,
 ) -> SearchResult:
     """Nothing matched: the closest names, and which word or filter shut everything out."""
     hints: list[str] = []
     if terms and not matched:
         for term in terms if len(terms) > 1 else ():
-            if not matching.match_terms((term,), backend.word_hits, backend.offers):
+            if not backend.term_matches(term):
                 hints.append(f"nothing matches the word {term.text!r}")
     else:
         dropped = [f"--province {result.province}"] if result.province else []
         query_services = matching.term_services(terms)
         dropped += [f"--service {s}" for s in result.services if s not in query_services]
         dropped += [f"--kind {kind}"] if kind else []
-        count = len(matched) if terms else len(backend.orgs)
+        count = matched if terms else len(backend.orgs)
         if dropped:
             hints.append(f"try without {' '.join(dropped)}: {count} organisation(s) match then")
     suggestions = backend.closest_names(result.query) if terms and not matched else ()

@@ -1,0 +1,277 @@
+"""The search index: what a search or a referral needs to know about every organisation.
+
+Everything here is about *organisation numbers* (positions in ``Directory.organizations``),
+kept as sorted arrays, so that matching, filtering and ranking are set operations and
+never build an organisation; only the few shown are built (issue 7). The index is made of
+named *parts*:
+
+=====================  ==============================================================
+``count``              how many organisations
+``vocabulary``         every word, sorted (for typos and prefixes)
+``offers``             service slug → numbers of the organisations offering it
+``kinds``              kind → numbers
+``national``           numbers with a national service area
+``unspecified``        numbers whose service area the source does not state
+``based:SLUG``         numbers whose address is in the province
+``serves:SLUG``        numbers whose listed service area includes the province
+``uncontactable``      numbers with no valid phone and no email
+``ends``               number → the year its programme ends (only those with an end)
+``order``              number → its place in name order (folded name, id)
+``refer_order``        number → its place in the referral order (docs/referral.md)
+``choices``            folded name or alternate name → name, for "closest names"
+=====================  ==============================================================
+
+and of three lookups: a word's postings (field → numbers), the words that share a
+romanised spelling, and the organisations with a given name form. :func:`build` makes
+them in memory from a directory; :mod:`tiplookup.store` keeps them in the compiled cache
+and reads only the parts a command asks for.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from tiplookup import matching, taxonomy
+from tiplookup.matching import WordMatch, fold_name, name_forms, org_words, word_quality
+from tiplookup.model import Directory, Organization, Relation, Scope
+
+Postings = dict[str, "array[int]"]  # field → organisation numbers, ascending
+NameEntry = tuple[int, str, str]  # (number, what it is, the name)
+
+
+class Source(Protocol):
+    """Where an index's parts come from: memory (:class:`Built`) or the compiled cache."""
+
+    def part(self, name: str) -> Any: ...
+    def postings(self, word: str) -> Postings | None: ...
+    def spellings(self, key: str) -> list[str]: ...
+    def names(self, form: str) -> list[NameEntry]: ...
+
+
+@dataclass
+class Built:
+    """Every part and lookup, in memory: made by :func:`build`, written by the store."""
+
+    parts: dict[str, Any]
+    words: dict[str, Postings] = field(default_factory=dict)
+    keys: dict[str, list[str]] = field(default_factory=dict)
+    forms: dict[str, list[NameEntry]] = field(default_factory=dict)
+
+    def part(self, name: str) -> Any:
+        return self.parts.get(name)
+
+    def postings(self, word: str) -> Postings | None:
+        return self.words.get(word)
+
+    def spellings(self, key: str) -> list[str]:
+        return self.keys.get(key, [])
+
+    def names(self, form: str) -> list[NameEntry]:
+        return self.forms.get(form, [])
+
+
+def build(orgs: Sequence[Organization]) -> Built:
+    """The index of ``orgs``, numbered by position."""
+    words: dict[str, dict[str, list[int]]] = {}
+    forms: dict[str, list[NameEntry]] = {}
+    sets: dict[str, list[int]] = {}
+    ends: dict[int, int] = {}
+    for i, org in enumerate(orgs):
+        for word, where in org_words(org).items():
+            words.setdefault(word, {}).setdefault(where, []).append(i)
+        for form, what, name in name_forms(org):
+            forms.setdefault(form, []).append((i, what, name))
+        for slug in dict.fromkeys(org.services):
+            sets.setdefault(f"offers:{slug}", []).append(i)
+        sets.setdefault(f"kind:{org.kind}", []).append(i)
+        area = org.service_area
+        if area.scope is Scope.NATIONAL:
+            sets.setdefault("national", []).append(i)
+        elif area.scope is Scope.UNSPECIFIED:
+            sets.setdefault("unspecified", []).append(i)
+        else:
+            for slug in dict.fromkeys(area.provinces):
+                sets.setdefault(f"serves:{slug}", []).append(i)
+        if org.province:
+            sets.setdefault(f"based:{org.province}", []).append(i)
+        if not org.contactable:
+            sets.setdefault("uncontactable", []).append(i)
+        if org.period is not None and org.period.end is not None:
+            ends[i] = org.period.end
+    vocabulary = sorted(words)
+    keys: dict[str, list[str]] = {}
+    for word in vocabulary:
+        keys.setdefault(matching.romanised(word), []).append(word)
+    parts: dict[str, Any] = {
+        name: numbers(ids)
+        for name, ids in sets.items()
+        if not name.startswith(("offers:", "kind:"))
+    }
+    parts.update(
+        count=len(orgs),
+        vocabulary=vocabulary,
+        offers={n[7:]: numbers(ids) for n, ids in sets.items() if n.startswith("offers:")},
+        kinds={n[5:]: numbers(ids) for n, ids in sets.items() if n.startswith("kind:")},
+        ends=ends,
+        order=places_in(sorted(range(len(orgs)), key=lambda i: (fold_name(orgs[i]), orgs[i].id))),
+        refer_order=places_in(sorted(range(len(orgs)), key=lambda i: refer_key(orgs[i]))),
+        choices=matching.name_choices(orgs),
+    )
+    postings = {w: {f: numbers(ids) for f, ids in by.items()} for w, by in words.items()}
+    return Built(parts, postings, keys, forms)
+
+
+def refer_key(org: Organization) -> tuple[bool, int, str, str]:
+    """The referral order after nearness and ending (see referral._Ranker)."""
+    victim_services = sum(
+        1 for s in org.services if taxonomy.is_known(s) and taxonomy.get(s).is_need
+    )
+    return (not org.contactable, -victim_services, org.name.casefold(), org.id)
+
+
+def numbers(ids: Sequence[int]) -> array[int]:
+    return array("I", ids)
+
+
+def places_in(ranked: Sequence[int]) -> array[int]:
+    """number → its place in ``ranked``."""
+    out = array("I", bytes(4 * len(ranked)))
+    for place, i in enumerate(ranked):
+        out[i] = place
+    return out
+
+
+class SearchIndex:
+    """The index of one directory, read part by part from its :class:`Source`."""
+
+    def __init__(self, directory: Directory, source: Source) -> None:
+        self.directory = directory
+        self.source = source
+        self._parts: dict[str, Any] = {}
+        self._sets: dict[str, frozenset[int]] = {}
+
+    @classmethod
+    def build(cls, directory: Directory) -> SearchIndex:
+        return cls(directory, build(directory.organizations))
+
+    # -- parts, read once --------------------------------------------------------------
+
+    def part(self, name: str, default: Any = None) -> Any:
+        if name not in self._parts:
+            value = self.source.part(name)
+            self._parts[name] = default if value is None else value
+        return self._parts[name]
+
+    def numbers(self, name: str, key: str | None = None) -> frozenset[int]:
+        """A part (or one key of a part) as a set of organisation numbers."""
+        label = name if key is None else f"{name}:{key}"
+        found = self._sets.get(label)
+        if found is None:
+            ids = self.part(name, ()) if key is None else self.part(name, {}).get(key, ())
+            found = self._sets[label] = frozenset(ids)
+        return found
+
+    @property
+    def vocabulary(self) -> list[str]:
+        return self.part("vocabulary", [])  # type: ignore[no-any-return]
+
+    @property
+    def order(self) -> array[int]:
+        return self.part("order")  # type: ignore[no-any-return]
+
+    def everyone(self) -> frozenset[int]:
+        return self._sets.setdefault("*", frozenset(range(self.part("count", 0))))
+
+    def offers(self, slug: str) -> frozenset[int]:
+        return self.numbers("offers", slug)
+
+    def of_kind(self, kind: str) -> frozenset[int]:
+        return self.numbers("kinds", kind)
+
+    def uncontactable(self) -> frozenset[int]:
+        return self.numbers("uncontactable")
+
+    def ended(self, year: int) -> frozenset[int]:
+        """Numbers of programmes that ended before ``year``."""
+        label = f"ended<{year}"
+        if label not in self._sets:
+            ends: dict[int, int] = self.part("ends", {})
+            self._sets[label] = frozenset(i for i, end in ends.items() if end < year)
+        return self._sets[label]
+
+    def relations(self, province: str) -> list[tuple[Relation, frozenset[int]]]:
+        """Disjoint sets of the organisations related to ``province``, nearest first."""
+        based = self.numbers(f"based:{province}")
+        return [
+            (Relation.BASED, based),
+            (Relation.SERVES, self.numbers(f"serves:{province}") - based),
+            (Relation.NATIONAL, self.numbers("national") - based),
+            (Relation.UNSPECIFIED, self.numbers("unspecified") - based),
+        ]
+
+    # -- words -------------------------------------------------------------------------
+
+    def candidates(self, word: str) -> set[str]:
+        """Vocabulary words that may match ``word``: exact, romanised, prefix and fuzzy."""
+        vocabulary = self.vocabulary
+        found = set(self.source.spellings(matching.romanised(word)))
+        if self._known(word):
+            found.add(word)
+        elif len(word) >= matching.MIN_FUZZY:
+            from rapidfuzz import fuzz, process
+
+            found.update(
+                w
+                for w, _, _ in process.extract(
+                    word,
+                    vocabulary,
+                    scorer=fuzz.ratio,
+                    score_cutoff=matching.FUZZY_CUTOFF,
+                    limit=None,
+                )
+            )
+        if len(word) >= matching.MIN_PREFIX:
+            at = bisect_left(vocabulary, word)
+            while at < len(vocabulary) and vocabulary[at].startswith(word):
+                found.add(vocabulary[at])
+                at += 1
+        return found
+
+    def _known(self, word: str) -> bool:
+        vocabulary = self.vocabulary
+        at = bisect_left(vocabulary, word)
+        return at < len(vocabulary) and vocabulary[at] == word
+
+    def word_groups(self, word: str) -> dict[WordMatch, set[int]]:
+        """Each organisation under its best match for ``word``: match → numbers."""
+        exact = self._known(word)
+        found: list[tuple[WordMatch, array[int]]] = []
+        for candidate in self.candidates(word):
+            quality = word_quality(word, candidate, exact_exists=exact)
+            if quality > 0:
+                for where, ids in (self.source.postings(candidate) or {}).items():
+                    found.append((WordMatch.of(quality, where, candidate, word), ids))
+        found.sort(key=lambda pair: pair[0].sort_key())  # best first
+        groups: dict[WordMatch, set[int]] = {}
+        seen: set[int] = set()
+        for match, ids in found:
+            new = set(ids)
+            new -= seen
+            if new:
+                groups[match] = new
+                seen |= new
+        return groups
+
+    def exact_names(self, query: str) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for form in matching.query_name_forms(query):
+            for i, what, name in self.source.names(form):
+                out.setdefault(i, matching.name_reason(what, name, query))
+        return out
+
+    def closest_names(self, query: str) -> tuple[str, ...]:
+        return matching.closest_names(self.part("choices", {}), query)

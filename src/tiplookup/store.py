@@ -1,0 +1,230 @@
+"""The compiled directory on disk: one SQLite file, read on demand (issue 7).
+
+A warm start must not rebuild 100,000 organisations to show ten. The store keeps each
+organisation as its own pickle, numbered as in the directory file, beside the parts and
+lookups of its search index (:mod:`tiplookup.searchindex`). A command reads the few parts
+it needs and builds only the organisations it prints: :class:`Records` is a lazy sequence
+standing in for ``Directory.organizations``.
+
+Tables (every ``value`` is a pickle):
+
+- ``part(name, value)``: the header (see :mod:`tiplookup.compiled`), the directory's own
+  fields, and each index part;
+- ``record(n, id, value)``: organisation ``n``;
+- ``word(word, key, value)``: a word's postings and its romanised spelling (``key``);
+- ``name(form, value)``: the organisations with this name form.
+
+Files are written whole under a temporary name and renamed into place; readers open them
+read-only. The folder's privacy is checked by :mod:`tiplookup.compiled` before any read,
+as pickles must only be read from a folder no one else can write to.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
+
+from tiplookup.errors import TiplookupError
+from tiplookup.model import Directory, Organization
+
+if TYPE_CHECKING:  # a warm `show` by id needs none of the search code
+    from tiplookup.searchindex import Built, NameEntry, Postings
+
+_SCHEMA = """
+CREATE TABLE part (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE record (n INTEGER PRIMARY KEY, id TEXT NOT NULL, value BLOB NOT NULL);
+CREATE TABLE word (word TEXT PRIMARY KEY, key TEXT NOT NULL, value BLOB NOT NULL);
+CREATE TABLE name (form TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX record_id ON record (id);
+CREATE INDEX word_key ON word (key);
+"""
+_DIRECTORY_FIELDS = (
+    "path",
+    "source_name",
+    "source_url",
+    "retrieved",
+    "retrieved_note",
+    "citations",
+)
+_BATCH = 2_000  # organisations read per query when iterating
+
+
+class StoreDamaged(TiplookupError):
+    """The compiled cache could not be read after it was opened."""
+
+
+def _dump(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def write(file: Path, header: Any, directory: Directory, built: Built) -> None:
+    """Write ``directory`` and its index to ``file`` (a new file, renamed into place by the
+    caller)."""
+    db = sqlite3.connect(file)
+    try:
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+        fields = {name: getattr(directory, name) for name in _DIRECTORY_FIELDS}
+        parts = {"header": header, "directory": fields, **built.parts}
+        db.executemany("INSERT INTO part VALUES (?, ?)", ((k, _dump(v)) for k, v in parts.items()))
+        db.executemany(
+            "INSERT INTO record VALUES (?, ?, ?)",
+            ((n, org.id, _dump(org)) for n, org in enumerate(directory.organizations)),
+        )
+        keys = {word: key for key, words in built.keys.items() for word in words}
+        db.executemany(
+            "INSERT INTO word VALUES (?, ?, ?)",
+            ((word, keys[word], _dump(postings)) for word, postings in built.words.items()),
+        )
+        db.executemany(
+            "INSERT INTO name VALUES (?, ?)",
+            ((form, _dump(entries)) for form, entries in built.forms.items()),
+        )
+        db.executescript(_INDEXES)
+        db.commit()
+    finally:
+        db.close()
+
+
+def header(file: Path) -> tuple[Any, sqlite3.Connection]:
+    """The header of ``file`` and a read-only connection to the rest. Raises
+    ``sqlite3.Error`` (or whatever unpickling raises) when the file is not a store."""
+    from urllib.parse import quote
+
+    db = sqlite3.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT value FROM part WHERE name = 'header'").fetchone()
+        if row is None:
+            raise sqlite3.DatabaseError("no header")
+        return pickle.loads(row[0]), db
+    except BaseException:
+        db.close()
+        raise
+
+
+def restamp(file: Path, new: Any) -> None:
+    """Replace the header of ``file`` in place."""
+    db = sqlite3.connect(file)
+    try:
+        db.execute("UPDATE part SET value = ? WHERE name = 'header'", (_dump(new),))
+        db.commit()
+    finally:
+        db.close()
+
+
+class Store:
+    """An open store: the directory it holds, and its index's parts and lookups."""
+
+    def __init__(self, db: sqlite3.Connection, file: Path) -> None:
+        self.db = db
+        self.file = file
+
+    def _one(self, sql: str, *args: Any) -> Any:
+        try:
+            row = self.db.execute(sql, args).fetchone()
+            return None if row is None else pickle.loads(row[0])
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError) as exc:
+            raise self._damaged(exc) from None
+
+    def _damaged(self, exc: Exception) -> StoreDamaged:
+        self.file.unlink(missing_ok=True)  # a derived file: the next run rebuilds it
+        return StoreDamaged(
+            f"the compiled copy of the directory was damaged ({type(exc).__name__}); "
+            "it has been removed: run the command again"
+        )
+
+    def directory(self) -> Directory:
+        fields = self._one("SELECT value FROM part WHERE name = 'directory'")
+        records = Records(self, self.part("count"))
+        return Directory(records, **fields, finder=records.find)
+
+    # -- the search index's Source ---------------------------------------------------------
+
+    def part(self, name: str) -> Any:
+        return self._one("SELECT value FROM part WHERE name = ?", name)
+
+    def postings(self, word: str) -> Postings | None:
+        return self._one("SELECT value FROM word WHERE word = ?", word)  # type: ignore[no-any-return]
+
+    def spellings(self, key: str) -> list[str]:
+        rows = self.db.execute("SELECT word FROM word WHERE key = ? ORDER BY word", (key,))
+        return [word for (word,) in rows]
+
+    def names(self, form: str) -> list[NameEntry]:
+        return self._one("SELECT value FROM name WHERE form = ?", form) or []
+
+    # -- organisations ---------------------------------------------------------------------
+
+    def record(self, n: int) -> Organization | None:
+        return self._one("SELECT value FROM record WHERE n = ?", n)  # type: ignore[no-any-return]
+
+    def number_of(self, org_id: str) -> int | None:
+        row = self.db.execute("SELECT n FROM record WHERE id = ?", (org_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def records(self, start: int) -> list[tuple[int, Organization]]:
+        try:
+            rows = self.db.execute(
+                "SELECT n, value FROM record WHERE n >= ? ORDER BY n LIMIT ?", (start, _BATCH)
+            ).fetchall()
+            return [(n, pickle.loads(value)) for n, value in rows]
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError) as exc:
+            raise self._damaged(exc) from None
+
+
+class Records(Sequence[Organization]):
+    """``Directory.organizations`` read from a store: each organisation built when asked
+    for, and kept."""
+
+    def __init__(self, store: Store, count: int) -> None:
+        self._store = store
+        self._count = count
+        self._built: dict[int, Organization] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, n: int) -> Organization: ...
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[Organization]: ...
+
+    def __getitem__(self, n: int | slice) -> Organization | Sequence[Organization]:
+        if isinstance(n, slice):
+            return tuple(self[i] for i in range(*n.indices(self._count)))
+        if n < 0:
+            n += self._count
+        if not 0 <= n < self._count:
+            raise IndexError(n)
+        org = self._built.get(n)
+        if org is None:
+            org = self._store.record(n)
+            if org is None:
+                raise self._store._damaged(LookupError(n))
+            self._built[n] = org
+        return org
+
+    def __iter__(self) -> Iterator[Organization]:
+        start = 0
+        while start < self._count:
+            batch = self._store.records(start)
+            if not batch:
+                raise self._store._damaged(LookupError(start))
+            for n, org in batch:
+                yield self._built.get(n, org)
+            start = batch[-1][0] + 1
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def find(self, org_id: str) -> Organization | None:
+        n = self._store.number_of(org_id)
+        return None if n is None else self[n]
