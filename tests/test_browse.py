@@ -179,6 +179,7 @@ def test_json_output_follows_the_documented_schema(run: Run) -> None:
         "services",
         "date",
         "count",
+        "total",
         "hits",
         "suggestions",
         "hints",
@@ -218,7 +219,7 @@ def test_json_with_no_match_still_prints_the_document(run: Run) -> None:
 
 
 def test_an_empty_query_lists_everything(run: Run) -> None:
-    result = run("search")
+    result = run("search", "--all")
     assert result.exit_code == 0
     assert len(first_names(result.stdout)) == 36
 
@@ -407,3 +408,24 @@ def test_the_table_never_cuts_an_email_on_a_narrow_terminal(run: Run, width: str
     for email in ("virith.khattignavong@sengsavang.org", "xayasoukhamphay1234@gmail.com"):
         assert email in column
     assert max(len(line) for line in lines) <= int(width)
+
+
+def test_search_shows_twenty_by_default_and_says_how_to_see_the_rest(run: Run) -> None:
+    result = run("search")  # every organisation: 36 in the bundled directory
+    assert result.exit_code == 0
+    blocks = result.stdout.split("\n\n")
+    assert len(blocks) == 21
+    assert blocks[-1].strip() == (
+        "20 of 36 organisations shown, best first; --all shows every one, --limit N the first N"
+    )
+    everyone = run("search", "--all")
+    assert everyone.stdout.count("\n  id: ") == 36
+    assert "organisations shown" not in everyone.stdout
+    assert run("search", "-n", "3").stdout.count("\n  id: ") == 3
+    data = json.loads(run("search", "--limit", "5", "--format", "json").stdout)
+    assert (data["count"], data["total"], len(data["hits"])) == (5, 36, 5)
+    both = run("search", "--all", "--limit", "3")
+    assert (both.exit_code, both.stderr) == (
+        2,
+        "tiplookup: error: give --limit or --all, not both\n",
+    )

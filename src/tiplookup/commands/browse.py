@@ -8,12 +8,13 @@ import typer
 
 from tiplookup import facts, places
 from tiplookup.commands import state
-from tiplookup.errors import NotFoundError
+from tiplookup.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from tiplookup.model import Directory, Organization
     from tiplookup.search import SearchResult
 
+DEFAULT_LIMIT = 20  # search results shown unless --limit or --all says otherwise
 _FORMAT_HELP = "table, plain or json (default: table on a terminal, plain when piped)."
 
 
@@ -85,8 +86,16 @@ def search(
     kind: Kind = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", help="Show at most N organisations.", show_default=False),
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"Show at most N organisations (default {DEFAULT_LIMIT}).",
+            show_default=False,
+        ),
     ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", "-a", help="Show every organisation found.")
+    ] = False,
     format: Format = None,
 ) -> None:
     """Find organisations by name, acronym, service or need, best first, saying why."""
@@ -95,6 +104,8 @@ def search(
 
     text = " ".join(query or [])
     fmt = _format(format, ("table", "plain", "json"))
+    if all_ and limit is not None:
+        raise UsageError("give --limit or --all, not both")
     on = facts.today()
     result = search_module.search(
         state.directory(),
@@ -102,7 +113,7 @@ def search(
         province=_province(province),
         services=service or (),
         kind=kind,
-        limit=limit,
+        limit=None if all_ else DEFAULT_LIMIT if limit is None else limit,
         today=on,
         index=state.search_index(),
     )
@@ -182,6 +193,7 @@ def list_(
         services=service or (),
         kind=kind,
         today=on,
+        index=state.search_index(),
     )
     orgs = sorted((h.org for h in result.hits), key=lambda o: (fold(o.name), o.id))
     if fmt == "json":

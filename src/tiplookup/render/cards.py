@@ -51,7 +51,19 @@ def hit_plain(hit: Hit) -> str:
 
 
 def hits_plain(result: SearchResult) -> str:
-    return "\n".join(hit_plain(hit) for hit in result.hits)
+    blocks = [hit_plain(hit) for hit in result.hits]
+    more = more_text(result)
+    return "\n".join(blocks + ([more] if more else []))
+
+
+def more_text(result: SearchResult) -> str:
+    """What a limited search left out, and how to see it ("" when nothing was)."""
+    if result.total <= len(result.hits):
+        return ""
+    return (
+        f"{len(result.hits)} of {result.total:,} organisations shown, best first; "
+        "--all shows every one, --limit N the first N"
+    )
 
 
 def org_rows(
@@ -307,6 +319,7 @@ def search_json(result: SearchResult, on: dt.date) -> dict[str, Any]:
         "services": list(result.services),
         "date": on.isoformat(),
         "count": len(result.hits),
+        "total": result.total,
         "hits": [hit_json(h, n, on, province) for n, h in enumerate(result.hits, 1)],
         "suggestions": [clean(s) for s in result.suggestions],
         "hints": [clean(s) for s in result.hints],
@@ -341,6 +354,8 @@ def print_hits(result: SearchResult) -> None:
     for n, hit in enumerate(result.hits, 1):
         table.add_row(_t(str(n)), _org_cell(hit), _why_cell(hit), _contact_cell(hit.org))
     console().print(table)
+    if more := more_text(result):
+        console().print(_t(more, "dim"))
 
 
 def _t(text: str, style: str = "") -> Text:
