@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -180,3 +181,106 @@ def test_fold_agrees_with_the_rule_on_any_text(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
 def test_fold_agrees_with_the_rule_on_ascii(text: str) -> None:
     assert taxonomy.fold(text) == _reference_fold(text)
+
+
+NEEDS = [
+    ["shelter"],
+    ["legal-aid", "repatriation"],
+    ["shelter", "medical-care", "legal-aid"],
+    ["protection", "legal-aid"],
+    ["education", "reintegration", "recovery", "legal-documentation"],
+]
+PROVINCES = [None, "savannakhet", "champasak", "attapeu", "vientiane-capital"]
+
+
+def _same_plans(
+    directory: Directory,
+    limits: tuple[int | None, ...],
+    needs_list: list[list[str]] = NEEDS,
+    provinces: list[str | None] = PROVINCES,
+) -> int:
+    from tiplookup import referral
+
+    index = search.SearchIndex.build(directory)
+    listed = 0
+    kinds = set()
+    for needs in needs_list:
+        for province in provinces:
+            for limit in limits:
+                kwargs: dict[str, Any] = {"today": TODAY, "limit": limit}
+                fast = referral.plan(directory, needs, province, index=index, **kwargs)
+                slow = referral.plan(directory, needs, province, **kwargs)
+                assert fast == slow, (needs, province, limit)
+                listed += len(fast.suggested) + sum(len(p) for _, p in fast.alternatives)
+                kinds.add(fast.kind)
+                kinds.update({"gap"} if fast.gaps else set())
+    return listed if kinds >= {"single", "combination"} else 0
+
+
+def test_indexed_referral_equals_the_plan_from_every_organisation(bundled: Directory) -> None:
+    from itertools import combinations
+
+    from tiplookup import places
+
+    needs = [s.slug for s in taxonomy.needs()]
+    every = [[n] for n in needs] + [list(pair) for pair in combinations(needs, 2)]
+    provinces: list[str | None] = [None, *(p.slug for p in places.provinces())]
+    assert _same_plans(bundled, (None, 1, 3), every, provinces) > 3_000
+
+
+def test_indexed_referral_equals_with_gaps_and_ended_programmes(
+    write_directory: Callable[[str], Path],
+) -> None:
+    from itertools import combinations
+
+    from test_referral import FIXTURE  # providers in a few provinces, one programme ended
+    from tiplookup import places, referral
+
+    small = directory_module.load(write_directory(FIXTURE))
+    index = search.SearchIndex.build(small)
+    needs = [s.slug for s in taxonomy.needs()]
+    seen = set()
+    for chosen in [[n] for n in needs] + [list(pair) for pair in combinations(needs, 2)]:
+        for province in [None, *(p.slug for p in places.provinces())]:
+            for limit in (None, 1):
+                kwargs: dict[str, Any] = {"today": TODAY, "limit": limit}
+                fast = referral.plan(small, chosen, province, index=index, **kwargs)
+                assert fast == referral.plan(small, chosen, province, **kwargs)
+                seen.add(fast.kind)
+                seen.update({"gap"} if fast.gaps else set())
+                seen.update({"ended"} if any(s.ended for s in fast.suggested) else set())
+    assert seen == {"single", "combination", "none", "gap", "ended"}
+
+
+def test_indexed_referral_equals_on_a_generated_directory(generated: Directory) -> None:
+    from tiplookup import referral
+
+    index = search.SearchIndex.build(generated)
+    for needs in NEEDS:
+        for province in PROVINCES:
+            for limit in (None, 5):
+                kwargs: dict[str, Any] = {"today": TODAY, "limit": limit}
+                fast = referral.plan(generated, needs, province, index=index, **kwargs)
+                assert fast == referral.plan(generated, needs, province, **kwargs)
+
+
+def test_limited_plans_and_searches_are_the_first_of_the_full_ones(generated: Directory) -> None:
+    from tiplookup import referral
+
+    index = search.SearchIndex.build(directory=generated)
+    full = referral.plan(generated, ["shelter", "legal-aid"], "savannakhet", TODAY, index=index)
+    cut = referral.plan(
+        generated, ["shelter", "legal-aid"], "savannakhet", TODAY, index=index, limit=4
+    )
+    assert cut.suggested == full.suggested[:4]
+    assert cut.more_suggested == len(full.suggested) - 4 > 0
+    for (need, providers), (_, all_providers) in zip(
+        cut.alternatives, full.alternatives, strict=True
+    ):
+        assert providers == all_providers[:4]
+        assert dict(cut.more_alternatives)[need] == len(all_providers) - 4
+    for query in ("shelter", "traf", "", "legal aid"):
+        every = search.search(generated, query, index=index, today=TODAY)
+        first = search.search(generated, query, index=index, today=TODAY, limit=7)
+        assert first.hits == every.hits[:7]
+        assert first.total == every.total == len(every.hits) > 7

@@ -315,8 +315,10 @@ def test_json_follows_the_documented_schema(run: Run) -> None:
     data = json.loads(out)
     assert list(data) == [
         "schema", "date", "needs", "province", "plan", "summary", "suggested",
-        "alternatives", "covered", "uncovered", "gaps",
+        "more_suggested", "alternatives", "covered", "uncovered", "gaps",
     ]  # fmt: skip
+    assert data["more_suggested"] == 0
+    assert [list(a) for a in data["alternatives"]] == [["need", "providers", "more"]] * 2
     assert data["schema"] == "tiplookup.refer/1"
     assert data["province"] == {"slug": "champasak", "name": "Champasak"}
     first = data["suggested"][0]
@@ -504,3 +506,19 @@ def test_an_unrelated_word_gets_no_far_fetched_suggestion(run: Run) -> None:
     result = run("refer", "--needs", "food")
     assert result.exit_code == 2
     assert result.stderr.startswith("tiplookup: error: unknown need 'food' (valid needs: ")
+
+
+def test_a_limit_cuts_each_list_and_says_how_many_it_left_out(run: Run) -> None:
+    code, out, err = refer(run, "--needs", "education", "--limit", "3")
+    assert (code, err) == (0, "")
+    assert "12 providers offer Education and training; best first." in out
+    assert out.count("\n1. ") + out.count("\n2. ") + out.count("\n3. ") == 3
+    assert "\n4. " not in out
+    assert "… and 9 more (--all lists every one, --limit N the first N)" in out
+    code, out, _ = refer(run, "--needs", "education", "--all")
+    assert "\n12. " in out and "more (--all" not in out
+    data = json.loads(refer(run, "--needs", "education", "-n", "2", "-f", "json")[1])
+    assert (len(data["suggested"]), data["more_suggested"]) == (2, 10)
+    assert data["alternatives"][0]["more"] == 10
+    code, _, err = refer(run, "--needs", "education", "--all", "--limit", "2")
+    assert (code, err) == (2, "tiplookup: error: give --limit or --all, not both\n")

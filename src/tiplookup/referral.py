@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING, NamedTuple
 
 from tiplookup import facts, places, taxonomy
 from tiplookup.errors import UsageError
 from tiplookup.model import Directory, Organization, Phone, Relation
+
+if TYPE_CHECKING:
+    from tiplookup.searchindex import SearchIndex
 
 SINGLE, COMBINATION, NONE = "single", "combination", "none"
 
@@ -47,6 +52,7 @@ class Gap:
 
     need: str
     elsewhere: tuple[Suggestion, ...]
+    more: int = 0  # providers elsewhere left out by the limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,8 @@ class Plan:
     suggested: tuple[Suggestion, ...]
     alternatives: tuple[tuple[str, tuple[Suggestion, ...]], ...]  # need → every provider
     gaps: tuple[Gap, ...]
+    more_suggested: int = 0  # providers as good as those suggested, left out by the limit
+    more_alternatives: tuple[tuple[str, int], ...] = ()  # need → providers left out
 
     @property
     def uncovered(self) -> tuple[str, ...]:
@@ -88,8 +96,16 @@ def plan(
     needs: Sequence[str],
     province: str | None = None,
     today: dt.date | None = None,
+    *,
+    index: SearchIndex | None = None,
+    limit: int | None = None,
 ) -> Plan:
-    """Build the referral plan for ``needs`` (slugs) in ``province`` (a slug, or None)."""
+    """Build the referral plan for ``needs`` (slugs) in ``province`` (a slug, or None).
+
+    ``limit`` caps each list of providers (``Plan.more`` counts what it left out). With the
+    directory's ``index``, providers are chosen from its sets of organisation numbers, and
+    only those listed are built: the same plan, fast on a large directory.
+    """
     on = today or facts.today()
     wanted = tuple(dict.fromkeys(needs))
     for slug in wanted:
@@ -97,20 +113,31 @@ def plan(
             raise UsageError(f"{slug!r} is not a victim need")
     if province is not None and not places.is_province(province):
         raise UsageError(f"unknown province {province!r}")
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be at least 1, not {limit}")
     ranker = _Ranker(wanted, province, on)
-    offering = [o for o in directory.organizations if any(o.offers(n) for n in wanted)]
-    eligible = sorted((o for o in offering if ranker.in_area(o)), key=ranker.key)
-    elsewhere = sorted((o for o in offering if not ranker.in_area(o)), key=ranker.key)
+    if index is not None and index.directory is directory:
+        found = _from_index(index, directory.organizations, ranker, limit)
+    else:
+        found = _from_organizations(directory.organizations, ranker, limit)
 
     gaps = tuple(
-        Gap(n, tuple(ranker.suggest(o) for o in elsewhere if o.offers(n)))
-        for n in wanted
-        if not any(o.offers(n) for o in eligible)
+        Gap(n, tuple(ranker.suggest(o) for o in found.elsewhere[n].orgs), found.elsewhere[n].more)
+        for n in found.gap_needs
     )
-    target = frozenset(wanted) - {g.need for g in gaps}
-    kind, chosen = _choose(eligible, target, ranker)
+    target = frozenset(wanted) - set(found.gap_needs)
+    if not target:
+        kind, chosen, more = NONE, [], 0
+    elif found.active_single:
+        kind, chosen, more = SINGLE, found.singles.orgs, found.singles.more
+    else:
+        cover = smallest_cover(found.cover_pool, target, ranker.key)
+        if len(cover) == 1:
+            kind, chosen, more = SINGLE, found.singles.orgs, found.singles.more
+        else:
+            kind, chosen, more = COMBINATION, cover, 0
     alternatives = tuple(
-        (n, tuple(ranker.suggest(o) for o in eligible if o.offers(n)))
+        (n, tuple(ranker.suggest(o) for o in found.alternatives[n].orgs))
         for n in wanted
         if n in target
     )
@@ -122,6 +149,87 @@ def plan(
         suggested=tuple(ranker.suggest(o) for o in chosen),
         alternatives=alternatives,
         gaps=gaps,
+        more_suggested=more,
+        more_alternatives=tuple((n, found.alternatives[n].more) for n in wanted if n in target),
+    )
+
+
+class _Ranked(NamedTuple):
+    orgs: list[Organization]  # best first, at most the limit
+    more: int  # how many the limit left out
+
+
+class _Found(NamedTuple):
+    """The providers a plan is made from."""
+
+    gap_needs: list[str]  # needs no provider in the area offers, in the order asked
+    elsewhere: dict[str, _Ranked]  # gap need → who offers it outside the area
+    singles: _Ranked  # providers in the area offering every need that can be covered
+    active_single: bool  # one of them is not an ended programme
+    cover_pool: list[Organization]  # best first: enough to find the smallest cover
+    alternatives: dict[str, _Ranked]  # need → providers in the area offering it
+
+
+def _cut(orgs: list[Organization], limit: int | None) -> _Ranked:
+    return _Ranked(orgs[:limit], max(0, len(orgs) - limit) if limit is not None else 0)
+
+
+def _from_organizations(orgs: Sequence[Organization], ranker: _Ranker, limit: int | None) -> _Found:
+    """One organisation at a time: the reference way, used without an index."""
+    wanted = ranker.needs
+    offering = [o for o in orgs if any(o.offers(n) for n in wanted)]
+    eligible = sorted((o for o in offering if ranker.in_area(o)), key=ranker.key)
+    elsewhere = sorted((o for o in offering if not ranker.in_area(o)), key=ranker.key)
+    gap_needs = [n for n in wanted if not any(o.offers(n) for o in eligible)]
+    target = frozenset(wanted) - set(gap_needs)
+    singles = [o for o in eligible if target and target <= set(o.services)]
+    return _Found(
+        gap_needs,
+        {n: _cut([o for o in elsewhere if o.offers(n)], limit) for n in gap_needs},
+        _cut(singles, limit),
+        any(not o.ended(ranker.on) for o in singles),
+        eligible,
+        {n: _cut([o for o in eligible if o.offers(n)], limit) for n in target},
+    )
+
+
+def _from_index(
+    index: SearchIndex, orgs: Sequence[Organization], ranker: _Ranker, limit: int | None
+) -> _Found:
+    """The same from the index's sets of organisation numbers."""
+    province, year = ranker.province, ranker.on.year
+    area = index.everyone()
+    if province:
+        area = frozenset().union(*(near for _, near in index.relations(province)))
+    offering = {n: index.offers(n) for n in ranker.needs}
+    eligible = {n: ids & area for n, ids in offering.items()}
+    gap_needs = [n for n in ranker.needs if not eligible[n]]
+    target = [n for n in ranker.needs if eligible[n]]
+
+    def ranked(ids: AbstractSet[int]) -> _Ranked:
+        best = index.referral_order(ids, province, year, limit)
+        return _Ranked([orgs[i] for i in best], len(ids) - len(best))
+
+    singles: AbstractSet[int] = frozenset()
+    if target:
+        singles = frozenset.intersection(*(frozenset(eligible[n]) for n in target))
+    active_single = bool(singles - index.ended(year))
+    # The best provider for each combination of needs it covers is all smallest_cover
+    # looks at (see _candidates): split everyone offering a need by what they offer.
+    pool: list[Organization] = []
+    if target and not active_single:
+        groups = [frozenset().union(*(eligible[n] for n in target))]
+        for n in target:
+            groups = [g for part in groups for g in (part & eligible[n], part - eligible[n]) if g]
+        best = [index.referral_order(g, province, year, 1)[0] for g in groups]
+        pool = sorted((orgs[i] for i in best), key=ranker.key)
+    return _Found(
+        gap_needs,
+        {n: ranked(offering[n] - area) for n in gap_needs},
+        ranked(singles),
+        active_single,
+        pool,
+        {n: ranked(eligible[n]) for n in target},
     )
 
 
@@ -135,20 +243,6 @@ def plan_organizations(result: Plan) -> list[Organization]:
         for s in group:
             seen.setdefault(s.org.id, s.org)
     return list(seen.values())
-
-
-def _choose(
-    eligible: list[Organization], target: frozenset[str], ranker: _Ranker
-) -> tuple[str, list[Organization]]:
-    """Active providers that cover every need alone (ended ones after them); else the best
-    combination; an ended programme alone only when nothing active can do the job."""
-    if not target:
-        return NONE, []
-    singles = [o for o in eligible if target <= set(o.services)]
-    if any(not o.ended(ranker.on) for o in singles):
-        return SINGLE, singles
-    cover = smallest_cover(eligible, target, ranker.key)
-    return (SINGLE, singles) if len(cover) == 1 else (COMBINATION, cover)
 
 
 class _Ranker:

@@ -29,9 +29,11 @@ and reads only the parts a command asks for.
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -275,3 +277,28 @@ class SearchIndex:
 
     def closest_names(self, query: str) -> tuple[str, ...]:
         return matching.closest_names(self.part("choices", {}), query)
+
+    # -- referrals ---------------------------------------------------------------------
+
+    def referral_order(
+        self, ids: AbstractSet[int], province: str | None, year: int, limit: int | None
+    ) -> list[int]:
+        """``ids`` best first for a referral (at most ``limit``): active before ended, then
+        nearest to ``province``, then ``refer_order``."""
+        order: array[int] = self.part("refer_order")
+        ended = self.ended(year)
+        areas = [near for _, near in self.relations(province)] if province else []
+        out: list[int] = []
+        for tier in (ids - ended, ids & ended):
+            rest = tier
+            for near in [*areas, None]:  # None: the rest (elsewhere, or all without a province)
+                bucket = rest if near is None else rest & near
+                rest = rest - bucket
+                need = None if limit is None else limit - len(out)
+                if need == 0:
+                    return out
+                if need is None:
+                    out += sorted(bucket, key=order.__getitem__)
+                else:
+                    out += heapq.nsmallest(need, bucket, key=order.__getitem__)
+        return out

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from tiplookup.commands import state
-from tiplookup.errors import ExitCode
+from tiplookup.errors import ExitCode, UsageError
+
+DEFAULT_LIMIT = 20  # providers in each list unless --limit or --all says otherwise
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +37,18 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        limit: Annotated[
+            int | None,
+            typer.Option(
+                "--limit",
+                "-n",
+                help=f"List at most N providers in each list (default {DEFAULT_LIMIT}).",
+                show_default=False,
+            ),
+        ] = None,
+        all_: Annotated[
+            bool, typer.Option("--all", "-a", help="List every provider in each list.")
+        ] = False,
         fmt: Annotated[
             str | None,
             typer.Option(
@@ -51,9 +65,17 @@ def register(app: typer.Typer) -> None:
         from tiplookup.render import plan as plan_render
 
         chosen = render.choose_format(fmt, plan_render.FORMATS)
+        if all_ and limit is not None:
+            raise UsageError("give --limit or --all, not both")
         slugs = referral.resolve_needs([*(needs or []), *(need or [])])
         slug = places.resolve_province(province).slug if province is not None else None
-        result = referral.plan(state.directory(), slugs, slug)
+        result = referral.plan(
+            state.directory(),
+            slugs,
+            slug,
+            index=state.search_index(),
+            limit=None if all_ else DEFAULT_LIMIT if limit is None else limit,
+        )
         plan_render.show(result, chosen)
         if result.kind == referral.NONE:
             raise typer.Exit(int(ExitCode.NOT_FOUND))

@@ -46,7 +46,7 @@ def heading(plan: Plan) -> str:
 
 
 def _what(plan: Plan) -> str:
-    n = len(plan.suggested)
+    n = len(plan.suggested) + plan.more_suggested
     where = f" in {places.province_name(plan.province)}" if plan.province else ""
     if plan.kind == NONE:
         return f"No provider{where} covers any of these needs; see the gaps below."
@@ -122,6 +122,15 @@ def flag(s: Suggestion) -> str:
     return "ENDED PROGRAMME: " if s.ended else ""
 
 
+def more_text(count: int) -> str:
+    """The line under a list that the limit cut short ("" when it did not)."""
+    return f"… and {count:,} more (--all lists every one, --limit N the first N)" if count else ""
+
+
+def more_for(plan: Plan, need: str) -> int:
+    return dict(plan.more_alternatives).get(need, 0)
+
+
 # -- plain text -------------------------------------------------------------------------
 
 
@@ -135,16 +144,19 @@ def plain(plan: Plan) -> str:
     ]
     for i, s in enumerate(plan.suggested, 1):
         lines += _plain_suggestion(i, s)
+    lines += [more] if (more := more_text(plan.more_suggested)) else []
     if plan.alternatives:
         lines += ["", OTHERS]
         for need, providers in others(plan):
             lines.append(f"  {need_label(need)}:{'' if providers else NO_OTHERS}")
             lines += [f"    - {_plain_line(s)}" for s in providers]
+            lines += [f"    {more}"] if (more := more_text(more_for(plan, need))) else []
     if plan.gaps:
         lines += ["", "Gaps:"]
         for gap in plan.gaps:
             lines.append(f"  {gap_text(plan, gap)}")
             lines += [f"    - {_plain_line(s)}" for s in gap.elsewhere]
+            lines += [f"    {more}"] if (more := more_text(gap.more)) else []
     return "\n".join(lines)
 
 
@@ -182,8 +194,13 @@ def as_dict(plan: Plan) -> dict[str, Any]:
         "plan": plan.kind,
         "summary": heading(plan),
         "suggested": [_suggestion_dict(s) for s in plan.suggested],
+        "more_suggested": plan.more_suggested,
         "alternatives": [
-            {"need": need, "providers": [_suggestion_dict(s) for s in providers]}
+            {
+                "need": need,
+                "providers": [_suggestion_dict(s) for s in providers],
+                "more": more_for(plan, need),
+            }
             for need, providers in plan.alternatives
         ],
         "covered": list(plan.covered),
@@ -193,6 +210,7 @@ def as_dict(plan: Plan) -> dict[str, Any]:
                 "need": g.need,
                 "message": gap_text(plan, g).removesuffix(" It is offered elsewhere by:"),
                 "elsewhere": [_suggestion_dict(s) for s in g.elsewhere],
+                "more": g.more,
             }
             for g in plan.gaps
         ],
@@ -255,17 +273,20 @@ def markdown(plan: Plan) -> str:
         ]
         if s.warnings:
             lines.append(f"- **Warnings:** {md('; '.join(s.warnings))}")
+    lines += ["", md(more)] if (more := more_text(plan.more_suggested)) else []
     if plan.alternatives:
         lines += ["", "## Other providers, by need", ""]
         for need, providers in others(plan):
             lines += [f"### {md(need_label(need))}", ""]
             lines += [f"- {md(_plain_line(s))}" for s in providers] or [f"-{NO_OTHERS}"]
+            lines += [f"- {md(more)}"] if (more := more_text(more_for(plan, need))) else []
             lines.append("")
     if plan.gaps:
         lines += ["", "## Gaps", ""]
         for gap in plan.gaps:
             lines.append(f"- {md(gap_text(plan, gap))}")
             lines += [f"  - {md(_plain_line(s))}" for s in gap.elsewhere]
+            lines += [f"  - {md(more)}"] if (more := more_text(gap.more)) else []
     lines += [
         "",
         "---",
@@ -307,6 +328,8 @@ def table(plan: Plan) -> None:
                 Text(one_line("; ".join(s.warnings)), style="yellow"),
             )
         term.print(grid)
+    if more := more_text(plan.more_suggested):
+        term.print(Text(more, style="dim"))
     if plan.alternatives:
         term.print()
         term.print(Text(OTHERS, style="bold"))
@@ -316,6 +339,8 @@ def table(plan: Plan) -> None:
             for s in providers:
                 line = Text(f"- {_plain_line(s)}", style="red" if s.ended else "")
                 term.print(Padding(line, (0, 0, 0, 4)))
+            if more := more_text(more_for(plan, need)):
+                term.print(Padding(Text(more, style="dim"), (0, 0, 0, 4)))
     if plan.gaps:
         term.print()
         term.print(Text("Gaps:", style="bold red"))
@@ -323,3 +348,5 @@ def table(plan: Plan) -> None:
             term.print(Padding(Text(gap_text(plan, gap)), (0, 0, 0, 2)))
             for s in gap.elsewhere:
                 term.print(Padding(Text(f"- {_plain_line(s)}"), (0, 0, 0, 4)))
+            if more := more_text(gap.more):
+                term.print(Padding(Text(more, style="dim"), (0, 0, 0, 4)))
