@@ -143,24 +143,24 @@ def in_process(path: str) -> None:
     loaded = time.perf_counter()
     index = compiled.search_index(directory)  # as the CLI gets it: cached after its runs
     built = time.perf_counter()
-    times = []
-    for _ in range(3):
-        for query, filters in QUERIES:
-            t0 = time.perf_counter()
-            search.search(directory, query, index=index, **filters)  # type: ignore[arg-type]
-            times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    print(
-        json.dumps(
-            {
-                "load_ms": (loaded - start) * 1000,
-                "index_ms": (built - loaded) * 1000,
-                "median_ms": statistics.median(times),
-                "p95_ms": times[int(len(times) * 0.95) - 1],
-                "max_ms": times[-1],
-            }
-        )
-    )
+    figures: dict[str, float] = {
+        "load_ms": (loaded - start) * 1000,
+        "index_ms": (built - loaded) * 1000,
+    }
+    # As the CLI searches (the best 20), then every hit ranked (--all). Three passes over
+    # the queries; the first also reads what it needs from the cache.
+    for label, limit in (("", 20), ("all_", None)):
+        times = []
+        for _ in range(3):
+            for query, filters in QUERIES:
+                t0 = time.perf_counter()
+                search.search(directory, query, index=index, limit=limit, **filters)  # type: ignore[arg-type]
+                times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        figures[label + "median_ms"] = statistics.median(times)
+        figures[label + "p95_ms"] = times[int(len(times) * 0.95) - 1]
+        figures[label + "max_ms"] = times[-1]
+    print(json.dumps(figures))
 
 
 def main() -> None:
@@ -242,9 +242,10 @@ def search_figures(bench: Bench, path: Path) -> str:
     f = json.loads(out.stdout)
     verdict = "ok" if f["p95_ms"] <= 25 else "MISS"
     return (
-        f"median {f['median_ms']:.1f} ms, p95 {f['p95_ms']:.1f} ms, max {f['max_ms']:.1f} ms "
-        f"(goal ≤25 ms: {verdict}); load {f['load_ms']:.0f} ms, index {f['index_ms']:.0f} ms"
-        " (warm cache)"
+        f"best 20: median {f['median_ms']:.1f} ms, p95 {f['p95_ms']:.1f} ms, "
+        f"max {f['max_ms']:.1f} ms (goal ≤25 ms: {verdict}); every hit (--all): median "
+        f"{f['all_median_ms']:.1f} ms, p95 {f['all_p95_ms']:.1f} ms; load {f['load_ms']:.0f} ms, "
+        f"index {f['index_ms']:.0f} ms (warm cache)"
     )
 
 

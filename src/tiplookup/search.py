@@ -268,10 +268,12 @@ def _select_groups(index: SearchIndex, request: _Request) -> _Found:
     """The same hits from the index: sets of organisation numbers sorted into buckets of
     equal rank, and only the best few of the first buckets put in order."""
     names = index.exact_names(request.query) if request.terms else {}
-    groups: dict[matching.OrgMatch | None, AbstractSet[int]] = {None: index.everyone()}
+    groups: dict[matching.OrgMatch | None, AbstractSet[int]]
     if request.terms:
         found = matching.match_groups(request.terms, index.word_groups, index.offers)
         groups = {match: ids for match, ids in found.items()}
+    else:
+        groups = {None: index.everyone()}
     named = {i: next((m for m, ids in groups.items() if i in ids), None) for i in names}
     matched = sum(len(ids) for ids in groups.values()) + sum(m is None for m in named.values())
 

@@ -260,12 +260,14 @@ class SearchIndex:
         found.sort(key=lambda pair: pair[0].sort_key())  # best first
         groups: dict[WordMatch, set[int]] = {}
         seen: set[int] = set()
-        for match, ids in found:
+        for n, (match, ids) in enumerate(found, 1):
             new = set(ids)
-            new -= seen
+            if seen:
+                new -= seen
             if new:
                 groups[match] = new
-                seen |= new
+                if n < len(found):
+                    seen |= new
         return groups
 
     def exact_names(self, query: str) -> dict[int, str]:

@@ -61,14 +61,14 @@ def _what(plan: Plan) -> str:
         return (
             f"One provider{where} {offers}."
             if n == 1
-            else f"{n} providers{where} {offers}; best first."
+            else f"{n:,} providers{where} {offers}; best first."
         )
     every = "every need"
     if plan.gaps:
         every += f" that can be met{' there' if plan.province else ''} (see the gaps below)"
     if n == 1:
         return f"One provider{where} covers {every}."
-    return f"Each of these {n} providers{where} covers, on its own, {every}; best first."
+    return f"Each of these {n:,} providers{where} covers, on its own, {every}; best first."
 
 
 def _ended_note(plan: Plan) -> str:
