@@ -2,8 +2,9 @@
 
 The indexed search must list the same hits, in the same order, with the same reasons, as
 the brute-force ``exhaustive_search``, on the bundled directory and on a generated one;
-a directory loaded from the compiled cache must equal one read from the file; and the
-fast ASCII path of ``taxonomy.fold`` must agree with the character-by-character rule.
+a directory loaded from the compiled cache must equal one read from the file; the
+fast ASCII path of ``taxonomy.fold`` must agree with the character-by-character rule; and
+an organisation's words, taken part by part, must be those of its fields' whole texts.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tiplookup import compiled, search, taxonomy
+from tiplookup import compiled, matching, search, taxonomy
 from tiplookup import directory as directory_module
-from tiplookup.model import Directory
+from tiplookup.model import Directory, Organization
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 12, 4)
@@ -180,3 +181,23 @@ def test_fold_agrees_with_the_rule_on_any_text(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
 def test_fold_agrees_with_the_rule_on_ascii(text: str) -> None:
     assert taxonomy.fold(text) == _reference_fold(text)
+
+
+def _reference_org_words(org: Organization) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for field, text in matching.field_texts(org).items():
+        for word in matching.words(text):
+            out.setdefault(word, field)
+    return out
+
+
+def test_org_words_part_by_part_equal_the_whole_texts(
+    bundled: Directory, generated: Directory
+) -> None:
+    for org in (*bundled.organizations, *generated.organizations):
+        assert list(matching.org_words(org).items()) == list(_reference_org_words(org).items())
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=4))
+def test_the_words_of_joined_texts_are_the_words_of_each(parts: list[str]) -> None:
+    assert matching.words(" ".join(parts)) == [w for p in parts for w in matching.words(p)]

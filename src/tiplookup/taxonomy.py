@@ -240,17 +240,20 @@ _BY_SLUG = {s.slug: s for s in SERVICES}
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for vocabulary look-ups."""
+    return " ".join(fold_words(text))
+
+
+def fold_words(text: str) -> list[str]:
+    """The words of :func:`fold`'s form, without joining and splitting them again."""
     text = unicodedata.normalize("NFKD", text.casefold()).replace("'", "").replace("’", "")
     if text.isascii():  # the common case, 20× faster than the character loop below
-        return " ".join(_ASCII_PUNCTUATION.sub(" ", text).split())
+        return _ASCII_PUNCTUATION.sub(" ", text).split()
     text = "".join(c for c in text if not unicodedata.combining(c) or ord(c) >= 0x0E80)
     # Lao vowel and tone marks are combining characters, not alnum: they belong to the word
-    return " ".join(
-        "".join(
-            c if c.isalnum() or (ord(c) >= 0x0E80 and unicodedata.category(c) == "Mn") else " "
-            for c in text
-        ).split()
-    )
+    return "".join(
+        c if c.isalnum() or (ord(c) >= 0x0E80 and unicodedata.category(c) == "Mn") else " "
+        for c in text
+    ).split()
 
 
 _ASCII_PUNCTUATION = re.compile(r"[^0-9A-Za-z]+")  # ASCII isalnum(); NFKD can give "H" from "ℍ"
