@@ -53,6 +53,7 @@ ORG_FIELDS = (
     "phones",
     "contacts",
 )
+_ORG_FIELD_SET = frozenset(ORG_FIELDS)
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Directory:
@@ -179,10 +180,11 @@ def parse(
         )
     orgs: list[Organization] = []
     seen: dict[str, int | None] = {}
+    keys = set(citations)
     for i, entry in enumerate(entries):
         line = lines[i] if lines and i < len(lines) else None
         check = _Checker(path, problems, line, entry.get("id") if isinstance(entry, dict) else None)
-        org = _organization(entry, check, set(citations))
+        org = _organization(entry, check, keys)
         if org is None:
             continue
         if org.id in seen:
@@ -233,7 +235,7 @@ def _organization(entry: Any, check: _Checker, citations: set[str]) -> Organizat
         check("each [[organization]] must be a table")
         return None
     before = len(check.problems)
-    fields.unknown_fields(entry, set(ORG_FIELDS), "", check)
+    fields.unknown_fields(entry, _ORG_FIELD_SET, "", check)
     org_id = fields.as_text(entry.get("id"), "id", check, required=True)
     if org_id and not fields.ID_PATTERN.match(org_id):
         check(f"id {org_id!r} must be a slug: lower-case letters, digits and single hyphens")

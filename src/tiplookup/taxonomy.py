@@ -238,6 +238,17 @@ SERVICES: tuple[Service, ...] = (
 _BY_SLUG = {s.slug: s for s in SERVICES}
 
 
+def _source_labels() -> dict[str, str]:
+    by_label: dict[str, str] = {}
+    for s in SERVICES:
+        for label in s.source_labels:
+            by_label.setdefault(label, s.slug)  # the first service with the label
+    return by_label
+
+
+_BY_SOURCE_LABEL = _source_labels()
+
+
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for vocabulary look-ups."""
     return " ".join(fold_words(text))
@@ -284,10 +295,7 @@ def needs() -> tuple[Service, ...]:
 
 def slug_for_source_label(label: str) -> str | None:
     """The slug of a label as written in the source directory, e.g. 'Medical/Healthy Care'."""
-    for s in SERVICES:
-        if label in s.source_labels:
-            return s.slug
-    return None
+    return _BY_SOURCE_LABEL.get(label)
 
 
 def lookup(term: str) -> Service | None:
