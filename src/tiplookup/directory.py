@@ -8,9 +8,11 @@ Every problem names the file, the line of the entry, the entry id and what to fi
 
 from __future__ import annotations
 
+import gc
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,10 +70,28 @@ def load(path: str | os.PathLike[str] | None = None) -> Directory:
 def check(file: Path) -> tuple[Directory | None, list[Problem]]:
     """Every problem in one file, and the directory if there were none."""
     text = read_text(file)
-    raw, problem = decode(text, str(file))
-    if raw is None:
-        return None, [problem] if problem else []
-    return parse(raw, str(file), entry_lines(text))
+    with _collector_paused():
+        raw, problem = decode(text, str(file))
+        if raw is None:
+            return None, [problem] if problem else []
+        return parse(raw, str(file), entry_lines(text))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a file becomes millions of new objects.
+
+    It runs whenever enough objects were made, and each run looks at all of them again:
+    about 15% of reading a large file, for nothing, as parsed TOML and the model objects
+    have no reference cycles to collect. Reference counting still frees memory meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def decode(text: str, path: str) -> tuple[dict[str, Any] | None, Problem | None]:
