@@ -132,13 +132,29 @@ def _decode_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_HEADER = "[[organization]]"
+_OTHER_LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines' others
+
+
 def entry_lines(text: str) -> list[int]:
-    """Line number of each ``[[organization]]`` header, in order."""
-    return [
-        i
-        for i, line in enumerate(text.splitlines(), 1)
-        if line.strip().startswith("[[organization]]")
-    ]
+    """Line number of each ``[[organization]]`` header, in order: each line (as
+    ``str.splitlines`` cuts them) that starts with one, after any white space."""
+    if any(c in text for c in _OTHER_LINE_BREAKS):
+        return [
+            i for i, line in enumerate(text.splitlines(), 1) if line.strip().startswith(_HEADER)
+        ]
+    # Only "\n" ends a line: go from header to header (a large file has millions of lines).
+    found = []
+    number, counted = 1, 0
+    at = text.find(_HEADER)
+    while at != -1:
+        line_start = text.rfind("\n", 0, at) + 1
+        if not text[line_start:at].strip():
+            number += text.count("\n", counted, at)
+            counted = at
+            found.append(number)
+        at = text.find(_HEADER, at + len(_HEADER))
+    return found
 
 
 @dataclass
