@@ -2,8 +2,10 @@
 
 The indexed search must list the same hits, in the same order, with the same reasons, as
 the brute-force ``exhaustive_search``, on the bundled directory and on a generated one;
-a directory loaded from the compiled cache must equal one read from the file; and the
-fast ASCII path of ``taxonomy.fold`` must agree with the character-by-character rule.
+a directory loaded from the compiled cache must equal one read from the file; the
+fast ASCII path of ``taxonomy.fold`` must agree with the character-by-character rule;
+an organisation's words, taken part by part, must be those of its fields' whole texts; and
+the line numbers of entries must be those of the lines ``str.splitlines`` cuts.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tiplookup import compiled, search, taxonomy
+from tiplookup import compiled, matching, search, taxonomy
 from tiplookup import directory as directory_module
-from tiplookup.model import Directory
+from tiplookup.model import Directory, Organization
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 12, 4)
@@ -284,3 +286,52 @@ def test_limited_plans_and_searches_are_the_first_of_the_full_ones(generated: Di
         first = search.search(generated, query, index=index, today=TODAY, limit=7)
         assert first.hits == every.hits[:7]
         assert first.total == every.total == len(every.hits) > 7
+
+
+def _reference_org_words(org: Organization) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for field, text in matching.field_texts(org).items():
+        for word in matching.words(text):
+            out.setdefault(word, field)
+    return out
+
+
+def test_org_words_part_by_part_equal_the_whole_texts(
+    bundled: Directory, generated: Directory
+) -> None:
+    for org in (*bundled.organizations, *generated.organizations):
+        assert list(matching.org_words(org).items()) == list(_reference_org_words(org).items())
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=4))
+def test_the_words_of_joined_texts_are_the_words_of_each(parts: list[str]) -> None:
+    assert matching.words(" ".join(parts)) == [w for p in parts for w in matching.words(p)]
+
+
+def _reference_entry_lines(text: str) -> list[int]:
+    return [
+        i
+        for i, line in enumerate(text.splitlines(), 1)
+        if line.strip().startswith("[[organization]]")
+    ]
+
+
+_PIECES = ["[[organization]]", "[[organization]", "\n", " ", "\t", "\u3000", "x", "#", '"']
+
+
+@given(st.lists(st.sampled_from([*_PIECES, "\r", "\r\n", "\f", "\u2028", "\x85"]), max_size=30))
+def test_entry_lines_are_those_of_the_lines_splitlines_cuts(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert directory_module.entry_lines(text) == _reference_entry_lines(text)
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_entry_lines_when_only_newlines_end_lines(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert directory_module.entry_lines(text) == _reference_entry_lines(text)
+
+
+def test_entry_lines_of_the_bundled_file() -> None:
+    text = (REPO / "data" / "directory.toml").read_text(encoding="utf-8")
+    assert directory_module.entry_lines(text) == _reference_entry_lines(text)
+    assert directory_module.entry_lines(text.replace("\n", "\r\n")) == _reference_entry_lines(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tiplookup import phones
 
@@ -87,3 +89,37 @@ def test_a_mobile_never_lends_its_digits_to_the_next_number() -> None:
 def test_something_that_is_not_a_short_range_is_kept_as_written() -> None:
     (p,) = phones.parse("020 55 66 77-88")
     assert not p.valid and p.number == "" and p.display == "020 55 66 77-88"
+
+
+def _reference_split_contact(text: str) -> tuple[str, str]:
+    """The plain rule: take out the first bracketed group with a letter, until none is left."""
+
+    def closing(start: int) -> int:
+        depth = 0
+        for i in range(start, len(body)):
+            depth += {"(": 1, ")": -1}.get(body[i], 0)
+            if depth == 0:
+                return i
+        return len(body)
+
+    contacts: list[str] = []
+    body = text
+    while True:
+        start = next(
+            (
+                i
+                for i, c in enumerate(body)
+                if c == "(" and any(ch.isalpha() for ch in body[i : closing(i)])
+            ),
+            None,
+        )
+        if start is None:
+            return body, "; ".join(contacts)
+        end = closing(start)
+        contacts.append(body[start + 1 : end].strip())
+        body = body[:start] + " " + body[end + 1 :]
+
+
+@given(st.text(alphabet="()ab1 /,-+", max_size=30))
+def test_contacts_are_taken_out_as_the_plain_rule_says(text: str) -> None:
+    assert phones._split_contact(text) == _reference_split_contact(text)

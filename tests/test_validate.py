@@ -217,3 +217,22 @@ def test_a_fifo_is_refused_not_waited_on(run: Run, tmp_path: Path) -> None:
     result = run("--directory", str(fifo), "search", "shelter")
     assert result.exit_code == 3
     assert result.stderr == f"tiplookup: error: {fifo}: not a regular file\n"
+
+
+@pytest.mark.parametrize("text", [GOOD, GOOD.replace('kind = "ngo"', 'kind = "ngx"'), "a = ["])
+@pytest.mark.parametrize("was_enabled", [True, False])
+def test_reading_a_file_leaves_the_cycle_collector_as_it_was(
+    write_directory: Callable[[str], Path], text: str, was_enabled: bool
+) -> None:
+    import gc
+
+    from tiplookup import directory
+
+    path = write_directory(text)
+    if not was_enabled:
+        gc.disable()
+    try:
+        directory.check(path)
+        assert gc.isenabled() is was_enabled
+    finally:
+        gc.enable()

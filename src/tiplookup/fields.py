@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from tiplookup import phones, places, taxonomy
@@ -39,11 +40,11 @@ PERIOD_FIELDS = {"start", "end", "source_text"}
 
 
 def unknown_fields(
-    table: Mapping[str, Any], allowed: set[str], where: str, check: Callable[[str], None]
+    table: Mapping[str, Any], allowed: AbstractSet[str], where: str, check: Callable[[str], None]
 ) -> None:
-    import difflib
-
     for key in sorted(set(table) - allowed):
+        import difflib
+
         close = difflib.get_close_matches(key, sorted(allowed), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         check(f"unknown field {where}{key!r}{hint}")

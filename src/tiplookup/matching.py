@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from tiplookup import places, taxonomy
@@ -58,6 +59,14 @@ _ROMANISATION = (
 _REPEATS = re.compile(r"(.)\1+")
 
 
+# Words and texts repeat across a directory (service labels, province names, common words):
+# the functions below remember recent answers. The caches are bounded, so an unusual
+# directory only costs them their hit rate.
+_WORD_CACHE = 1 << 16
+_TEXT_CACHE = 1 << 12
+
+
+@lru_cache(maxsize=_WORD_CACHE)
 def stem(word: str) -> str:
     """A light English stem: plural endings only, so stems stay readable."""
     if len(word) > 4 and word.endswith("ies"):
@@ -67,6 +76,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def romanised(word: str) -> str:
     """One spelling for Lao words written in Latin letters several ways (w/v, x/s, ph/p, r/l…),
     and for British and American spellings (labour/labor, centre/center by the repeats)."""
@@ -78,7 +88,12 @@ def romanised(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [stem(w) for w in taxonomy.fold(text).split() if w not in STOPWORDS]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=_TEXT_CACHE)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple([stem(w) for w in taxonomy.fold_words(text) if w not in STOPWORDS])
 
 
 def word_quality(typed: str, word: str, *, exact_exists: bool) -> float:
@@ -101,34 +116,51 @@ def word_quality(typed: str, word: str, *, exact_exists: bool) -> float:
 
 
 def field_texts(org: Organization) -> dict[str, str]:
+    """The searchable text of each field."""
+    return {field: " ".join(parts) for field, parts in field_parts(org).items()}
+
+
+def field_parts(org: Organization) -> dict[str, list[str]]:
+    """The texts that make up each field; a field's text is its parts joined by spaces."""
     services = [taxonomy.get(s) for s in org.services if taxonomy.is_known(s)]
-    service_words = [t for s in services for t in (s.label, *s.source_labels, *s.synonyms)]
-    place_words = [org.location.address, org.location.district or ""] if org.location else []
+    place_parts = [org.location.address, org.location.district or ""] if org.location else []
     area = org.service_area.provinces + ((org.province,) if org.province else ())
     for slug in area:
         if places.is_province(slug):
-            place_words += [places.province_name(slug), places.get_province(slug).lao]
+            place_parts += _province_texts(slug)
     return {
-        "name": org.name,
-        "alternate_names": " ".join(org.alternate_names),
-        "services": " ".join([*service_words, *org.source_services]),
-        "places": " ".join(place_words),
-        "contacts": " ".join(
-            [*(f"{p.contact} {p.description}" for p in org.phones)]
-            + [f"{c.name} {c.title}" for c in org.contacts]
-        ),
+        "name": [org.name],
+        "alternate_names": list(org.alternate_names),
+        "services": [*(t for s in services for t in _service_texts(s)), *org.source_services],
+        "places": place_parts,
+        "contacts": [t for p in org.phones for t in (p.contact, p.description)]
+        + [t for c in org.contacts for t in (c.name, c.title)],
         # the source's full heading ("Lao Bar Association (under MOJ)") is not the name:
         # a word in it must not rank like the name itself
-        "description": f"{org.source_name} {org.description}",
+        "description": [org.source_name, org.description],
     }
 
 
+def _service_texts(service: taxonomy.Service) -> tuple[str, ...]:
+    return (service.label, *service.source_labels, *service.synonyms)
+
+
+@cache  # one entry per province of the reference file
+def _province_texts(slug: str) -> tuple[str, str]:
+    return places.province_name(slug), places.get_province(slug).lao
+
+
 def org_words(org: Organization) -> dict[str, str]:
-    """Every word of an organisation → the best field it appears in."""
+    """Every word of an organisation → the best field it appears in.
+
+    The words of a text joined by spaces are the words of its parts, in order, so each
+    part is split on its own, and the many parts that repeat are split only once.
+    """
     out: dict[str, str] = {}
-    for field, text in field_texts(org).items():
-        for word in words(text):
-            out.setdefault(word, field)
+    for field, parts in field_parts(org).items():
+        for part in parts:
+            for word in _words(part):
+                out.setdefault(word, field)
     return out
 
 

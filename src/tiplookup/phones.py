@@ -37,6 +37,9 @@ class ParsedPhone:
 
 
 _RANGE = re.compile(r"^(.*\d)\s*-\s*(\d{1,2})$")
+_SEPARATOR = re.compile(r"[/,;]")
+_DIGIT = re.compile(r"\d")
+_NON_DIGIT = re.compile(r"\D")
 
 
 def parse(text: str) -> list[ParsedPhone]:
@@ -44,16 +47,16 @@ def parse(text: str) -> list[ParsedPhone]:
     body, contact = _split_contact(text)
     out: list[ParsedPhone] = []
     prefix = ""  # country + area code of the previous number, for "412110 / 451298"
-    for part in re.split(r"[/,;]", body):
+    for part in _SEPARATOR.split(body):
         part = part.strip()
-        if not re.search(r"\d", part):
+        if not _DIGIT.search(part):
             continue
         flags: list[str] = []
         m = _RANGE.match(part)
         if m is None:
             ends = [part]
         else:
-            ends = _range(re.sub(r"\D", "", m.group(1)), m.group(2))
+            ends = _range(_NON_DIGIT.sub("", m.group(1)), m.group(2))
             if not ends:  # "…77-88" is not a range of a few lines: never guess digits
                 out.append(ParsedPhone("", part, "unknown", False, ("invalid",), contact))
                 prefix = ""
@@ -82,9 +85,7 @@ def _split_contact(text: str) -> tuple[str, str]:
     contacts: list[str] = []
     body = text
     while True:
-        start = next(
-            (i for i, c in enumerate(body) if c == "(" and _group_has_letter(body, i)), None
-        )
+        start = _first_group_with_letter(body)
         if start is None:
             return body, "; ".join(contacts)
         end = _closing(body, start)
@@ -92,10 +93,21 @@ def _split_contact(text: str) -> tuple[str, str]:
         body = body[:start] + " " + body[end + 1 :]
 
 
+def _first_group_with_letter(text: str) -> int | None:
+    start = text.find("(")
+    while start != -1 and not _group_has_letter(text, start):
+        start = text.find("(", start + 1)
+    return None if start == -1 else start
+
+
 def _closing(text: str, start: int) -> int:
     depth = 0
     for i in range(start, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        c = text[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
         if depth == 0:
             return i
     return len(text)
@@ -106,7 +118,7 @@ def _group_has_letter(text: str, start: int) -> bool:
 
 
 def _one(raw: str, verbatim: str, prefix: str, flags: list[str], contact: str) -> ParsedPhone:
-    digits = re.sub(r"\D", "", raw)
+    digits = _NON_DIGIT.sub("", raw)
     has_plus = verbatim.lstrip().startswith("+")
     if len(digits) in (3, 4) and not has_plus:
         return ParsedPhone(digits, digits, "hotline", True, ("hotline",), contact)

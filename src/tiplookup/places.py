@@ -144,11 +144,16 @@ def districts() -> tuple[District, ...]:
     )
 
 
-def get_province(slug: str) -> Province:
+@cache
+def _by_slug() -> dict[str, Province]:
+    by_slug: dict[str, Province] = {}
     for p in provinces():
-        if p.slug == slug:
-            return p
-    raise KeyError(slug)
+        by_slug.setdefault(p.slug, p)
+    return by_slug
+
+
+def get_province(slug: str) -> Province:
+    return _by_slug()[slug]
 
 
 def province_name(slug: str) -> str:
@@ -156,7 +161,7 @@ def province_name(slug: str) -> str:
 
 
 def is_province(slug: str) -> bool:
-    return any(p.slug == slug for p in provinces())
+    return slug in _by_slug()
 
 
 @cache

@@ -238,19 +238,33 @@ SERVICES: tuple[Service, ...] = (
 _BY_SLUG = {s.slug: s for s in SERVICES}
 
 
+def _source_labels() -> dict[str, str]:
+    by_label: dict[str, str] = {}
+    for s in SERVICES:
+        for label in s.source_labels:
+            by_label.setdefault(label, s.slug)  # the first service with the label
+    return by_label
+
+
+_BY_SOURCE_LABEL = _source_labels()
+
+
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for vocabulary look-ups."""
+    return " ".join(fold_words(text))
+
+
+def fold_words(text: str) -> list[str]:
+    """The words of :func:`fold`'s form, without joining and splitting them again."""
     text = unicodedata.normalize("NFKD", text.casefold()).replace("'", "").replace("’", "")
     if text.isascii():  # the common case, 20× faster than the character loop below
-        return " ".join(_ASCII_PUNCTUATION.sub(" ", text).split())
+        return _ASCII_PUNCTUATION.sub(" ", text).split()
     text = "".join(c for c in text if not unicodedata.combining(c) or ord(c) >= 0x0E80)
     # Lao vowel and tone marks are combining characters, not alnum: they belong to the word
-    return " ".join(
-        "".join(
-            c if c.isalnum() or (ord(c) >= 0x0E80 and unicodedata.category(c) == "Mn") else " "
-            for c in text
-        ).split()
-    )
+    return "".join(
+        c if c.isalnum() or (ord(c) >= 0x0E80 and unicodedata.category(c) == "Mn") else " "
+        for c in text
+    ).split()
 
 
 _ASCII_PUNCTUATION = re.compile(r"[^0-9A-Za-z]+")  # ASCII isalnum(); NFKD can give "H" from "ℍ"
@@ -281,10 +295,7 @@ def needs() -> tuple[Service, ...]:
 
 def slug_for_source_label(label: str) -> str | None:
     """The slug of a label as written in the source directory, e.g. 'Medical/Healthy Care'."""
-    for s in SERVICES:
-        if label in s.source_labels:
-            return s.slug
-    return None
+    return _BY_SOURCE_LABEL.get(label)
 
 
 def lookup(term: str) -> Service | None:
