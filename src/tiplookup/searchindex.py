@@ -32,6 +32,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -78,53 +79,52 @@ class Built:
 
 def build(orgs: Sequence[Organization]) -> Built:
     """The index of ``orgs``, numbered by position."""
-    words: dict[str, dict[str, list[int]]] = {}
-    forms: dict[str, list[NameEntry]] = {}
-    sets: dict[str, list[int]] = {}
+    postings: defaultdict[tuple[str, str], list[int]] = defaultdict(list)  # (word, field)
+    forms: defaultdict[str, list[NameEntry]] = defaultdict(list)
+    sets: defaultdict[tuple[str, str], list[int]] = defaultdict(list)  # (part, key)
     ends: dict[int, int] = {}
     for i, org in enumerate(orgs):
-        for word, where in org_words(org).items():
-            words.setdefault(word, {}).setdefault(where, []).append(i)
+        for pair in org_words(org).items():
+            postings[pair].append(i)
         for form, what, name in name_forms(org):
-            forms.setdefault(form, []).append((i, what, name))
+            forms[form].append((i, what, name))
         for slug in dict.fromkeys(org.services):
-            sets.setdefault(f"offers:{slug}", []).append(i)
-        sets.setdefault(f"kind:{org.kind}", []).append(i)
+            sets["offers", slug].append(i)
+        sets["kinds", org.kind].append(i)
         area = org.service_area
-        if area.scope is Scope.NATIONAL:
-            sets.setdefault("national", []).append(i)
-        elif area.scope is Scope.UNSPECIFIED:
-            sets.setdefault("unspecified", []).append(i)
-        else:
+        if area.scope is Scope.PROVINCES:
             for slug in dict.fromkeys(area.provinces):
-                sets.setdefault(f"serves:{slug}", []).append(i)
+                sets["serves", slug].append(i)
+        else:
+            sets[area.scope.value, ""].append(i)  # national, unspecified
         if org.province:
-            sets.setdefault(f"based:{org.province}", []).append(i)
+            sets["based", org.province].append(i)
         if not org.contactable:
-            sets.setdefault("uncontactable", []).append(i)
+            sets["uncontactable", ""].append(i)
         if org.period is not None and org.period.end is not None:
             ends[i] = org.period.end
+    words: dict[str, Postings] = {}
+    for (word, where), ids in postings.items():
+        words.setdefault(word, {})[where] = numbers(ids)
     vocabulary = sorted(words)
     keys: dict[str, list[str]] = {}
     for word in vocabulary:
         keys.setdefault(matching.romanised(word), []).append(word)
-    parts: dict[str, Any] = {
-        name: numbers(ids)
-        for name, ids in sets.items()
-        if not name.startswith(("offers:", "kind:"))
-    }
+    parts: dict[str, Any] = {"offers": {}, "kinds": {}}
+    for (part, key), ids in sets.items():
+        if part in ("offers", "kinds"):
+            parts[part][key] = numbers(ids)
+        else:
+            parts[f"{part}:{key}" if key else part] = numbers(ids)
     parts.update(
         count=len(orgs),
         vocabulary=vocabulary,
-        offers={n[7:]: numbers(ids) for n, ids in sets.items() if n.startswith("offers:")},
-        kinds={n[5:]: numbers(ids) for n, ids in sets.items() if n.startswith("kind:")},
         ends=ends,
         order=places_in(sorted(range(len(orgs)), key=lambda i: (fold_name(orgs[i]), orgs[i].id))),
         refer_order=places_in(sorted(range(len(orgs)), key=lambda i: refer_key(orgs[i]))),
         choices=matching.name_choices(orgs),
     )
-    postings = {w: {f: numbers(ids) for f, ids in by.items()} for w, by in words.items()}
-    return Built(parts, postings, keys, forms)
+    return Built(parts, words, keys, dict(forms))
 
 
 def refer_key(org: Organization) -> tuple[bool, int, str, str]:
