@@ -335,3 +335,23 @@ def test_entry_lines_of_the_bundled_file() -> None:
     text = (REPO / "data" / "directory.toml").read_text(encoding="utf-8")
     assert directory_module.entry_lines(text) == _reference_entry_lines(text)
     assert directory_module.entry_lines(text.replace("\n", "\r\n")) == _reference_entry_lines(text)
+
+
+def test_service_and_province_counts_from_the_index_equal_a_count_of_organisations(
+    bundled: Directory, generated: Directory
+) -> None:
+    from tiplookup import places
+    from tiplookup.model import Relation
+
+    serving = (Relation.BASED, Relation.SERVES, Relation.NATIONAL)
+    for directory in (bundled, generated):
+        index = search.SearchIndex.build(directory)
+        orgs = directory.organizations
+        counts = index.service_counts()
+        for service in taxonomy.SERVICES:
+            assert counts.get(service.slug, 0) == sum(o.offers(service.slug) for o in orgs)
+        for p in places.provinces():
+            assert index.province_counts(p.slug) == (
+                sum(o.province == p.slug for o in orgs),
+                sum(o.relation_to(p.slug) in serving for o in orgs),
+            )

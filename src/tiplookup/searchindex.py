@@ -215,6 +215,18 @@ class SearchIndex:
             (Relation.UNSPECIFIED, self.numbers("unspecified") - based),
         ]
 
+    def service_counts(self) -> dict[str, int]:
+        """Service slug → how many organisations offer it."""
+        offers: dict[str, array[int]] = self.part("offers", {})
+        return {slug: len(ids) for slug, ids in offers.items()}
+
+    def province_counts(self, province: str) -> tuple[int, int]:
+        """How many organisations are based in ``province``, and how many serve it (based
+        there, listing it in their service area, or national)."""
+        based = self.numbers(f"based:{province}")
+        serving = based | self.numbers(f"serves:{province}") | self.numbers("national")
+        return len(based), len(serving)
+
     # -- words -------------------------------------------------------------------------
 
     def candidates(self, word: str) -> set[str]:

@@ -212,13 +212,13 @@ def services(format: Format = None) -> None:
     from tiplookup.render import lists, out
 
     fmt = _format(format, ("table", "plain", "json"))
-    directory = state.directory()
+    counts = state.search_index().service_counts()
     if fmt == "json":
-        _print_json(lists.services_json(directory))
+        _print_json(lists.services_json(counts))
     elif fmt == "table":
-        lists.print_services(directory)
+        lists.print_services(counts)
     else:
-        out(lists.services_plain(directory))
+        out(lists.services_plain(counts))
 
 
 def provinces(format: Format = None) -> None:
@@ -226,10 +226,9 @@ def provinces(format: Format = None) -> None:
     from tiplookup.render import lists, out
 
     fmt = _format(format, ("table", "plain", "json"))
-    directory = state.directory()
-    rows = lists.province_rows(directory)
+    rows = lists.province_rows(state.search_index().province_counts)
     if fmt == "json":
-        _print_json(lists.provinces_json(directory))
+        _print_json(lists.provinces_json(rows))
     elif fmt == "table":
         headers = ["slug", "ISO", "English", "Lao", "based", "serving"]
         lists.print_table(headers, rows, title="Provinces of Lao PDR")

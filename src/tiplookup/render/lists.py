@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tiplookup import facts, places, taxonomy
-from tiplookup.model import Directory, Organization, Relation
+from tiplookup.model import Organization
 from tiplookup.text import clean, one_line
 
 LIST_SCHEMA = "tiplookup.list/1"
@@ -55,27 +56,20 @@ def list_json(orgs: list[Organization], on: dt.date) -> dict[str, Any]:
     }
 
 
-def service_counts(directory: Directory) -> dict[str, int]:
-    return {
-        s.slug: sum(o.offers(s.slug) for o in directory.organizations) for s in taxonomy.SERVICES
-    }
-
-
-def services_plain(directory: Directory) -> str:
-    counts = service_counts(directory)
+def services_plain(counts: Mapping[str, int]) -> str:
+    """The vocabulary, with how many organisations offer each service (``counts``)."""
     lines: list[str] = []
     for group, label in taxonomy.GROUP_LABELS.items():
         lines.append(label)
         for s in (s for s in taxonomy.SERVICES if s.group == group):
-            lines.append(f"  {s.slug}: {s.label} ({counts[s.slug]} organisations)")
+            lines.append(f"  {s.slug}: {s.label} ({counts.get(s.slug, 0)} organisations)")
             if s.synonyms:
                 lines.append(f"      synonyms: {', '.join(s.synonyms)}")
         lines.append("")
     return "\n".join(lines)
 
 
-def services_json(directory: Directory) -> dict[str, Any]:
-    counts = service_counts(directory)
+def services_json(counts: Mapping[str, int]) -> dict[str, Any]:
     return {
         "schema": SERVICES_SCHEMA,
         "services": [
@@ -87,31 +81,30 @@ def services_json(directory: Directory) -> dict[str, Any]:
                 "definition": s.definition,
                 "synonyms": list(s.synonyms),
                 "source_labels": list(s.source_labels),
-                "organizations": counts[s.slug],
+                "organizations": counts.get(s.slug, 0),
             }
             for s in taxonomy.SERVICES
         ],
     }
 
 
-def province_rows(directory: Directory) -> list[list[str]]:
-    """slug, ISO code, English, Lao, organisations based there, organisations serving it."""
-    serving = (Relation.BASED, Relation.SERVES, Relation.NATIONAL)
+def province_rows(counts: Callable[[str], tuple[int, int]]) -> list[list[str]]:
+    """slug, ISO code, English, Lao, organisations based there, organisations serving it
+    (``counts(slug)`` gives the last two)."""
     rows = []
     for p in places.provinces():
-        based = sum(o.province == p.slug for o in directory.organizations)
-        serve = sum(o.relation_to(p.slug) in serving for o in directory.organizations)
+        based, serve = counts(p.slug)
         rows.append([p.slug, p.iso_code, p.english_name, p.lao, str(based), str(serve)])
     return rows
 
 
-def provinces_json(directory: Directory) -> dict[str, Any]:
+def provinces_json(rows: list[list[str]]) -> dict[str, Any]:
     keys = ("slug", "iso_code", "english_name", "lao", "based", "serving")
     return {
         "schema": PROVINCES_SCHEMA,
         "provinces": [
             {k: int(v) if k in ("based", "serving") else v for k, v in zip(keys, row, strict=True)}
-            for row in province_rows(directory)
+            for row in rows
         ],
     }
 
@@ -134,9 +127,10 @@ def print_table(headers: list[str], rows: list[list[str]], *, title: str = "") -
     console().print(table)
 
 
-def print_services(directory: Directory) -> None:
-    counts = service_counts(directory)
+def print_services(counts: Mapping[str, int]) -> None:
     for group, label in taxonomy.GROUP_LABELS.items():
         services = [s for s in taxonomy.SERVICES if s.group == group]
-        rows = [[s.slug, s.label, str(counts[s.slug]), ", ".join(s.synonyms)] for s in services]
+        rows = [
+            [s.slug, s.label, str(counts.get(s.slug, 0)), ", ".join(s.synonyms)] for s in services
+        ]
         print_table(["slug", "label", "orgs", "synonyms"], rows, title=label)
