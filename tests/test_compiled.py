@@ -244,3 +244,39 @@ def test_derived_tables_are_rebuilt_when_their_inputs_change(tmp_path: Path) -> 
     source.write_text("bcd", "utf-8")
     assert compiled.cached("test-table", (source,), build) == "bcdbcd"
     assert calls == ["a", "bcd"]
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal (POSIX)")
+def test_a_slow_first_run_shows_a_progress_bar_on_a_terminal(
+    old_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import threading
+
+    real = compiled._compile
+    finished = threading.Event()
+
+    def slow(*args: Any) -> Any:
+        finished.wait(timeout=10)  # until the bar has been drawn (or 10 s)
+        return real(*args)
+
+    monkeypatch.setattr(compiled, "_compile", slow)
+    main, secondary = os.openpty()
+    terminal = os.fdopen(secondary, "w", encoding="utf-8")
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("TERM", "xterm")
+    drawn = bytearray()
+
+    def read_until_drawn() -> None:
+        while b"for the first time" not in drawn:
+            drawn.extend(os.read(main, 4096))
+        finished.set()
+
+    reader = threading.Thread(target=read_until_drawn, daemon=True)
+    reader.start()
+    directory = compiled.load(old_file)
+    reader.join(timeout=5)
+    terminal.close()
+    os.close(main)
+    assert [o.id for o in directory.organizations] == ["sengsavang"]
+    assert b"Reading directory.toml for the first time" in drawn

@@ -59,7 +59,7 @@ from tiplookup.model import (
 )
 
 if TYPE_CHECKING:
-    from tiplookup.searchindex import SearchIndex, Source
+    from tiplookup.searchindex import Built, SearchIndex, Source
 
 T = TypeVar("T")
 
@@ -120,14 +120,23 @@ def load(path: Path) -> Directory:
         with contextlib.suppress(sqlite3.Error, OSError):  # read-only: hash again next time
             store.restamp(cache, _header(stamp, source, stat, digest))
         return _remember(_at(opened[1].directory(), path), opened[1])
-    from tiplookup import searchindex
-
-    built = _build(path)
-    index = _slowly("Indexing the directory", lambda: searchindex.build(built.organizations))
-    header = _header(stamp, source, path.stat(), digest)
-    _write(cache, lambda file: store.write(file, header, built, index))
+    built, index = _slowly(
+        f"Reading {path.name} for the first time (later runs use a compiled copy)",
+        lambda: _compile(path, cache, _header(stamp, source, stat, digest)),
+    )
     _sources[id(built)] = (built, index)
     return built
+
+
+def _compile(path: Path, cache: Path, header: Header) -> tuple[Directory, Built]:
+    """Load and check the file, index it, and save both in the cache (the slow path)."""
+    from tiplookup import directory as directory_module
+    from tiplookup import searchindex
+
+    built = directory_module.load(path)
+    index = searchindex.build(built.organizations)
+    _write(cache, lambda file: store.write(file, header, built, index))
+    return built, index
 
 
 def _unchanged(header: Header, stat: os.stat_result) -> bool:
@@ -321,13 +330,6 @@ def toml_data(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
 
     return cached(f"data-{path.stem}", (path,), parse)
-
-
-def _build(path: Path) -> Directory:
-    """Load and validate from the file (the slow path)."""
-    from tiplookup import directory as directory_module
-
-    return _slowly(f"Reading {path.name} for the first time", lambda: directory_module.load(path))
 
 
 def _slowly(label: str, work: Callable[[], T]) -> T:
