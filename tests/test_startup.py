@@ -113,3 +113,10 @@ def test_every_command_is_found_in_the_module_the_table_names() -> None:
             for g in app.registered_groups
         }, (name, module)
         assert CliRunner().invoke(cli.register(), [name, "--help"]).exit_code == 0
+
+
+def test_a_referral_needs_no_word_matching(tmp_path: Path) -> None:
+    _modules_after(["refer", "--needs", "shelter"], tmp_path)
+    warm = _modules_after(["refer", "--needs", "legal-aid,repatriation"], tmp_path)
+    assert "tiplookup.searchindex" in warm  # it reads the index's sets…
+    assert not {"tiplookup.search", "tiplookup.matching", "rapidfuzz"} & warm  # …not its words

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from tiplookup import places, taxonomy
 from tiplookup.model import Organization
@@ -218,8 +218,7 @@ def closest_names(choices: Mapping[str, str], query: str, limit: int = 3) -> tup
 # -- queries -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     text: str  # as typed, folded
     words: tuple[str, ...]  # stems to find in the text
     service: str | None = None  # slug, when the term names a service

@@ -164,8 +164,7 @@ def exhaustive_search(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Request:
+class _Request(NamedTuple):
     query: str
     terms: tuple[matching.Term, ...]
     province: str | None
@@ -188,8 +187,7 @@ class _Found(NamedTuple):
     matched: int  # organisations that match, before the filters
 
 
-@dataclass(frozen=True, slots=True)
-class _Backend:
+class _Backend(NamedTuple):
     """What a search needs from the directory: the indexed and brute-force ways differ here."""
 
     orgs: Sequence[Organization]

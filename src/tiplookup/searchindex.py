@@ -36,11 +36,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tiplookup import matching, taxonomy
-from tiplookup.matching import WordMatch, fold_name, name_forms, org_words, word_quality
+from tiplookup import taxonomy
 from tiplookup.model import Directory, Organization, Relation, Scope
+
+if TYPE_CHECKING:
+    from tiplookup.matching import WordMatch
 
 Postings = dict[str, "array[int]"]  # field → organisation numbers, ascending
 NameEntry = tuple[int, str, str]  # (number, what it is, the name)
@@ -79,14 +81,16 @@ class Built:
 
 def build(orgs: Sequence[Organization]) -> Built:
     """The index of ``orgs``, numbered by position."""
+    from tiplookup import matching
+
     postings: defaultdict[tuple[str, str], list[int]] = defaultdict(list)  # (word, field)
     forms: defaultdict[str, list[NameEntry]] = defaultdict(list)
     sets: defaultdict[tuple[str, str], list[int]] = defaultdict(list)  # (part, key)
     ends: dict[int, int] = {}
     for i, org in enumerate(orgs):
-        for pair in org_words(org).items():
+        for pair in matching.org_words(org).items():
             postings[pair].append(i)
-        for form, what, name in name_forms(org):
+        for form, what, name in matching.name_forms(org):
             forms[form].append((i, what, name))
         for slug in dict.fromkeys(org.services):
             sets["offers", slug].append(i)
@@ -120,11 +124,18 @@ def build(orgs: Sequence[Organization]) -> Built:
         count=len(orgs),
         vocabulary=vocabulary,
         ends=ends,
-        order=places_in(sorted(range(len(orgs)), key=lambda i: (fold_name(orgs[i]), orgs[i].id))),
+        order=places_in(
+            sorted(range(len(orgs)), key=lambda i: (matching.fold_name(orgs[i]), orgs[i].id))
+        ),
         refer_order=places_in(sorted(range(len(orgs)), key=lambda i: refer_key(orgs[i]))),
         choices=matching.name_choices(orgs),
     )
     return Built(parts, words, keys, dict(forms))
+
+
+def name_key(org: Organization) -> tuple[str, str]:
+    """The search order after match and nearness (see search._select_each)."""
+    return (taxonomy.fold(org.name), org.id)
 
 
 def refer_key(org: Organization) -> tuple[bool, int, str, str]:
@@ -231,6 +242,8 @@ class SearchIndex:
 
     def candidates(self, word: str) -> set[str]:
         """Vocabulary words that may match ``word``: exact, romanised, prefix and fuzzy."""
+        from tiplookup import matching  # not needed by a referral
+
         vocabulary = self.vocabulary
         found = set(self.source.spellings(matching.romanised(word)))
         if self._known(word):
@@ -262,13 +275,15 @@ class SearchIndex:
 
     def word_groups(self, word: str) -> dict[WordMatch, set[int]]:
         """Each organisation under its best match for ``word``: match → numbers."""
+        from tiplookup import matching  # not needed by a referral
+
         exact = self._known(word)
         found: list[tuple[WordMatch, array[int]]] = []
         for candidate in self.candidates(word):
-            quality = word_quality(word, candidate, exact_exists=exact)
+            quality = matching.word_quality(word, candidate, exact_exists=exact)
             if quality > 0:
                 for where, ids in (self.source.postings(candidate) or {}).items():
-                    found.append((WordMatch.of(quality, where, candidate, word), ids))
+                    found.append((matching.WordMatch.of(quality, where, candidate, word), ids))
         found.sort(key=lambda pair: pair[0].sort_key())  # best first
         groups: dict[WordMatch, set[int]] = {}
         seen: set[int] = set()
@@ -283,6 +298,8 @@ class SearchIndex:
         return groups
 
     def exact_names(self, query: str) -> dict[int, str]:
+        from tiplookup import matching  # not needed by a referral
+
         out: dict[int, str] = {}
         for form in matching.query_name_forms(query):
             for i, what, name in self.source.names(form):
@@ -290,6 +307,8 @@ class SearchIndex:
         return out
 
     def closest_names(self, query: str) -> tuple[str, ...]:
+        from tiplookup import matching  # not needed by a referral
+
         return matching.closest_names(self.part("choices", {}), query)
 
     # -- referrals ---------------------------------------------------------------------
