@@ -280,3 +280,23 @@ def test_a_slow_first_run_shows_a_progress_bar_on_a_terminal(
     os.close(main)
     assert [o.id for o in directory.organizations] == ["sengsavang"]
     assert b"Reading directory.toml for the first time" in drawn
+
+
+def test_a_store_damaged_after_it_was_opened_is_removed_and_reported(
+    old_file: Path, run: Callable[..., Any]
+) -> None:
+    import sqlite3
+
+    assert run("--directory", str(old_file), "show", "sengsavang").exit_code == 0  # compiled
+    store_file = compiled.cache_file(old_file)
+    db = sqlite3.connect(store_file)
+    db.execute("UPDATE record SET value = x'8005deadbeef'")  # the header still reads fine
+    db.commit()
+    db.close()
+    result = run("--directory", str(old_file), "show", "sengsavang")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("tiplookup: error: the compiled copy of the directory was")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not store_file.exists()  # a derived file: removed, so the next run rebuilds it
+    again = run("--directory", str(old_file), "show", "sengsavang")
+    assert again.exit_code == 0 and "Sengsavang" in again.stdout

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from tiplookup.errors import TiplookupError
+from tiplookup.errors import DataError
 from tiplookup.model import Directory, Organization
 
 if TYPE_CHECKING:  # a warm `show` by id needs none of the search code
@@ -54,7 +54,22 @@ _DIRECTORY_FIELDS = (
 _BATCH = 2_000  # organisations read per query when iterating
 
 
-class StoreDamaged(TiplookupError):
+# Damaged bytes can make pickle (or SQLite) raise almost anything.
+DAMAGED = (
+    sqlite3.Error,
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    AttributeError,
+    ImportError,
+    TypeError,
+    IndexError,
+    KeyError,
+    MemoryError,
+)
+
+
+class StoreDamaged(DataError):
     """The compiled cache could not be read after it was opened."""
 
 
@@ -127,7 +142,7 @@ class Store:
         try:
             row = self.db.execute(sql, args).fetchone()
             return None if row is None else pickle.loads(row[0])
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError) as exc:
+        except DAMAGED as exc:
             raise self._damaged(exc) from None
 
     def _damaged(self, exc: Exception) -> StoreDamaged:
@@ -172,7 +187,7 @@ class Store:
                 "SELECT n, value FROM record WHERE n >= ? ORDER BY n LIMIT ?", (start, _BATCH)
             ).fetchall()
             return [(n, pickle.loads(value)) for n, value in rows]
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError) as exc:
+        except DAMAGED as exc:
             raise self._damaged(exc) from None
 
 
