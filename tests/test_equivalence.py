@@ -53,6 +53,8 @@ QUERIES = [
     "ATD",
     "unicef",
     "zzzzqqq",  # nothing
+    "protection vientiane",  # a service term beside a place word: equal matches merge
+    "shelter savannakhet women",
 ]
 FILTERS: list[dict[str, Any]] = [
     {},
@@ -355,3 +357,20 @@ def test_service_and_province_counts_from_the_index_equal_a_count_of_organisatio
                 sum(o.province == p.slug for o in orgs),
                 sum(o.relation_to(p.slug) in serving for o in orgs),
             )
+
+
+def test_indexed_search_equals_exhaustive_for_random_word_pairs(bundled: Directory) -> None:
+    """Pairs of vocabulary words and service words, with and without a province: the
+    combinations a fixed list of queries can miss."""
+    import random
+
+    index = search.SearchIndex.build(bundled)
+    vocabulary = index.vocabulary
+    services = [s for service in taxonomy.SERVICES for s in (service.label, *service.synonyms)]
+    chooser = random.Random(7)
+    cases = []
+    for _ in range(300):
+        words = [chooser.choice(vocabulary), chooser.choice(services + vocabulary)]
+        filters: dict[str, Any] = chooser.choice(FILTERS)
+        cases.append((" ".join(words), filters))
+    assert _assert_same(bundled, cases) > 50  # hits compared, not just empty results

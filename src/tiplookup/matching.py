@@ -389,7 +389,11 @@ def match_groups(
 ) -> dict[OrgMatch, AbstractSet[int]]:
     """:func:`match_terms`, as match → organisation numbers."""
     combined = _product([_term_groups(term, word_groups, offers) for term in terms])
-    return {OrgMatch.of(key): ids for key, ids in combined.items()}
+    out: dict[OrgMatch, AbstractSet[int]] = {}
+    for key, ids in combined.items():
+        match = OrgMatch.of(key)  # different combinations can make equal matches: merge them
+        out[match] = out[match] | ids if match in out else ids
+    return out
 
 
 def _product(
