@@ -514,11 +514,16 @@ def test_a_limit_cuts_each_list_and_says_how_many_it_left_out(run: Run) -> None:
     assert "12 providers offer Education and training; best first." in out
     assert out.count("\n1. ") + out.count("\n2. ") + out.count("\n3. ") == 3
     assert "\n4. " not in out
-    assert "… and 9 more (--all lists every one, --limit N the first N)" in out
+    assert "\n… and 9 more (--all lists every one, --limit N the first N)\n" in out
+    # the other providers: the next 3 that are not already suggested, then how many more
+    others = out.split("Other providers, by need (best first):\n")[1]
+    assert others.count("\n    - ") == 3
+    assert others.endswith("\n    … and 6 more (--all lists every one, --limit N the first N)\n")
     code, out, _ = refer(run, "--needs", "education", "--all")
     assert "\n12. " in out and "more (--all" not in out
     data = json.loads(refer(run, "--needs", "education", "-n", "2", "-f", "json")[1])
     assert (len(data["suggested"]), data["more_suggested"]) == (2, 10)
-    assert data["alternatives"][0]["more"] == 10
+    assert len(data["alternatives"][0]["providers"]) == 4  # the 2 suggested and 2 others
+    assert data["alternatives"][0]["more"] == 8
     code, _, err = refer(run, "--needs", "education", "--all", "--limit", "2")
     assert (code, err) == (2, "tiplookup: error: give --limit or --all, not both\n")

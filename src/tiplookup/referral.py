@@ -136,21 +136,25 @@ def plan(
             kind, chosen, more = SINGLE, found.singles.orgs, found.singles.more
         else:
             kind, chosen, more = COMBINATION, cover, 0
-    alternatives = tuple(
-        (n, tuple(ranker.suggest(o) for o in found.alternatives[n].orgs))
-        for n in wanted
-        if n in target
-    )
+    # Each need's other providers: the limit applies to those not already suggested.
+    chosen_ids = frozenset(o.id for o in chosen)
+    alternatives: list[tuple[str, tuple[Suggestion, ...]]] = []
+    more_alternatives: list[tuple[str, int]] = []
+    for n in (n for n in wanted if n in target):
+        others = found.others(n, chosen_ids)
+        listed = sorted([o for o in chosen if o.offers(n)] + others.orgs, key=ranker.key)
+        alternatives.append((n, tuple(ranker.suggest(o) for o in listed)))
+        more_alternatives.append((n, others.more))
     return Plan(
         needs=wanted,
         province=province,
         date=on,
         kind=kind,
         suggested=tuple(ranker.suggest(o) for o in chosen),
-        alternatives=alternatives,
+        alternatives=tuple(alternatives),
         gaps=gaps,
         more_suggested=more,
-        more_alternatives=tuple((n, found.alternatives[n].more) for n in wanted if n in target),
+        more_alternatives=tuple(more_alternatives),
     )
 
 
@@ -167,7 +171,8 @@ class _Found(NamedTuple):
     singles: _Ranked  # providers in the area offering every need that can be covered
     active_single: bool  # one of them is not an ended programme
     cover_pool: list[Organization]  # best first: enough to find the smallest cover
-    alternatives: dict[str, _Ranked]  # need → providers in the area offering it
+    # need, ids of the suggested providers → the others in the area offering it
+    others: Callable[[str, frozenset[str]], _Ranked]
 
 
 def _cut(orgs: list[Organization], limit: int | None) -> _Ranked:
@@ -183,13 +188,17 @@ def _from_organizations(orgs: Sequence[Organization], ranker: _Ranker, limit: in
     gap_needs = [n for n in wanted if not any(o.offers(n) for o in eligible)]
     target = frozenset(wanted) - set(gap_needs)
     singles = [o for o in eligible if target and target <= set(o.services)]
+
+    def others(need: str, chosen: frozenset[str]) -> _Ranked:
+        return _cut([o for o in eligible if o.offers(need) and o.id not in chosen], limit)
+
     return _Found(
         gap_needs,
         {n: _cut([o for o in elsewhere if o.offers(n)], limit) for n in gap_needs},
         _cut(singles, limit),
         any(not o.ended(ranker.on) for o in singles),
         eligible,
-        {n: _cut([o for o in eligible if o.offers(n)], limit) for n in target},
+        others,
     )
 
 
@@ -206,9 +215,19 @@ def _from_index(
     gap_needs = [n for n in ranker.needs if not eligible[n]]
     target = [n for n in ranker.needs if eligible[n]]
 
+    numbers: dict[str, int] = {}  # of the organisations built so far
+
+    def built(i: int) -> Organization:
+        org = orgs[i]
+        numbers[org.id] = i
+        return org
+
     def ranked(ids: AbstractSet[int]) -> _Ranked:
         best = index.referral_order(ids, province, year, limit)
-        return _Ranked([orgs[i] for i in best], len(ids) - len(best))
+        return _Ranked([built(i) for i in best], len(ids) - len(best))
+
+    def others(need: str, chosen: frozenset[str]) -> _Ranked:
+        return ranked(eligible[need] - {numbers[org_id] for org_id in chosen})
 
     singles: AbstractSet[int] = frozenset()
     if target:
@@ -222,14 +241,14 @@ def _from_index(
         for n in target:
             groups = [g for part in groups for g in (part & eligible[n], part - eligible[n]) if g]
         best = [index.referral_order(g, province, year, 1)[0] for g in groups]
-        pool = sorted((orgs[i] for i in best), key=ranker.key)
+        pool = sorted((built(i) for i in best), key=ranker.key)
     return _Found(
         gap_needs,
         {n: ranked(offering[n] - area) for n in gap_needs},
         ranked(singles),
         active_single,
         pool,
-        {n: ranked(eligible[n]) for n in target},
+        others,
     )
 
 
