@@ -31,11 +31,18 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> Loads:
     seen: Loads = []
     real = directory_module.load
 
+    real_bytes = directory_module.load_bytes
+
     def counting(path: Path | None = None) -> object:
         seen.append(Path(str(path)))
         return real(path)
 
+    def counting_bytes(data: bytes, path: Path) -> object:
+        seen.append(Path(str(path)))
+        return real_bytes(data, path)
+
     monkeypatch.setattr(directory_module, "load", counting)
+    monkeypatch.setattr(directory_module, "load_bytes", counting_bytes)
     return seen
 
 
@@ -300,3 +307,45 @@ def test_a_store_damaged_after_it_was_opened_is_removed_and_reported(
     assert not store_file.exists()  # a derived file: removed, so the next run rebuilds it
     again = run("--directory", str(old_file), "show", "sengsavang")
     assert again.exit_code == 0 and "Sengsavang" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("damage", "args"),
+    [
+        ("UPDATE record SET crc = crc + 1", ["show", "sengsavang"]),  # a changed byte
+        ("UPDATE word SET crc = crc + 1", ["search", "shelter"]),
+        ("UPDATE part SET crc = crc + 1 WHERE name = 'offers'", ["refer", "--needs", "shelter"]),
+        ("DELETE FROM record", ["list"]),  # a record gone missing
+        ("UPDATE record SET value = ?, crc = ?", ["show", "sengsavang"]),  # not a record
+    ],
+    ids=["record", "postings", "part", "missing-record", "wrong-type"],
+)
+def test_damage_found_while_reading_is_one_line_never_a_wrong_answer(
+    old_file: Path, run: Callable[..., Any], damage: str, args: list[str]
+) -> None:
+    import pickle
+    import sqlite3
+    import zlib
+
+    assert run("--directory", str(old_file), *args).exit_code == 0  # compiles the store
+    store_file = compiled.cache_file(old_file)
+    db = sqlite3.connect(store_file)
+    wrong = pickle.dumps(42)  # a valid pickle with a valid checksum, but not an organisation
+    db.execute(damage, (wrong, zlib.crc32(wrong)) if "?" in damage else ())
+    db.commit()
+    db.close()
+    result = run("--directory", str(old_file), *args)
+    assert result.exit_code == 3, result
+    assert result.stderr.startswith("tiplookup: error: the compiled copy of the directory was")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not store_file.exists()
+    assert run("--directory", str(old_file), *args).exit_code == 0  # rebuilt
+
+
+def test_a_file_with_crlf_line_ends_compiles_to_what_the_loader_reads(
+    write_directory: Callable[..., Path],
+) -> None:
+    text = ENTRY.format(id="sengsavang", name="Sengsavang") + ENTRY.format(id="lwu", name="LWU")
+    path = write_directory(text.replace("\n", "\r\n"))
+    assert compiled.load(path) == directory_module.load(path)  # cold: from the hashed bytes
+    assert compiled.load(path) == directory_module.load(path)  # warm

@@ -2,8 +2,8 @@
 
 Reading TOML and checking every entry is the slow part of a start: tens of
 milliseconds for the bundled file, seconds for a national one. The first run on a
-file saves the validated :class:`~tiplookup.model.Directory` as a pickle under the
-user cache folder; later runs load that instead.
+file saves the validated :class:`~tiplookup.model.Directory` and its search index in
+the user cache folder; later runs read that instead.
 
 When is a cached copy used?
 
@@ -19,15 +19,18 @@ When is a cached copy used?
   its time moving (coarse file-system clocks), so its copy is trusted only after a
   hash check, as git does for "racily clean" index entries.
 
-The search index is cached the same way, in a second file beside the directory's
-(stamped with the directory's hash and the search modules), and only read by the commands
-that search. Bundled TOML data (the provinces) is cached as a pickle too, so a warm start
+The compiled copy is an SQLite store (:mod:`tiplookup.store`) holding the directory's
+records and its search index (:mod:`tiplookup.searchindex`); a warm run reads only what
+it needs from it. Bundled TOML data (the provinces) is cached as a pickle, so a warm start
 never imports ``tomllib``.
 
-A damaged, unreadable or unwritable cache is never an error: it is ignored, and the
-directory is loaded from the file as if there were no cache. The cache folder is the
-user's own (``$TIPLOOKUP_CACHE``, else platformdirs), created private (0700), as
-pickles must only be read from a folder no one else can write to. A cache folder or
+A damaged, unreadable or unwritable cache found when opening it is never an error: it is
+ignored, and the directory is loaded from the file as if there were no cache. Damage found
+later, while reading (a value that fails its checksum), stops the command with one line
+asking to run it again, and the file is removed so that the next run rebuilds it.
+
+The cache folder is the user's own (``$TIPLOOKUP_CACHE``, else platformdirs), created
+private (0700), as pickles must only be read from a folder no one else can write to. A cache folder or
 file that another user owns, or that its group or others may write to, is neither
 read nor written: the directory is loaded from its file, quietly, every time.
 """
@@ -113,27 +116,30 @@ def load(path: Path) -> Directory:
     try:
         if stat is None or not S_ISREG(stat.st_mode):  # missing, a folder, a FIFO…
             raise FileNotFoundError(path)
-        digest = content_digest(path.read_bytes())
+        data = path.read_bytes()
     except OSError:
         return directory_module.load(path)  # missing or unreadable: the loader words it
+    digest = content_digest(data)
     if opened is not None and opened[0].digest == digest:  # touched or copied, not changed
         with contextlib.suppress(sqlite3.Error, OSError):  # read-only: hash again next time
             store.restamp(cache, _header(stamp, source, stat, digest))
         return _remember(_at(opened[1].directory(), path), opened[1])
+    if opened is not None:
+        opened[1].close()  # before it is replaced (Windows cannot replace an open file)
     built, index = _slowly(
         f"Reading {path.name} for the first time (later runs use a compiled copy)",
-        lambda: _compile(path, cache, _header(stamp, source, stat, digest)),
+        lambda: _compile(path, data, cache, _header(stamp, source, stat, digest)),
     )
     _sources[id(built)] = (built, index)
     return built
 
 
-def _compile(path: Path, cache: Path, header: Header) -> tuple[Directory, Built]:
-    """Load and check the file, index it, and save both in the cache (the slow path)."""
+def _compile(path: Path, data: bytes, cache: Path, header: Header) -> tuple[Directory, Built]:
+    """Load and check the file's ``data``, index it, and save both in the cache."""
     from tiplookup import directory as directory_module
     from tiplookup import searchindex
 
-    built = directory_module.load(path)
+    built = directory_module.load_bytes(data, path)
     index = searchindex.build(built.organizations)
     _write(cache, lambda file: store.write(file, header, built, index))
     return built, index

@@ -67,9 +67,21 @@ def load(path: str | os.PathLike[str] | None = None) -> Directory:
     return directory
 
 
+def load_bytes(data: bytes, file: Path) -> Directory:
+    """:func:`load`, of ``data`` read from ``file`` (the compiled cache hashes the same bytes
+    it loads, so a change between two reads cannot slip in)."""
+    directory, problems = check_text(decode_bytes(data, file), file)
+    if problems or directory is None:
+        raise ValidationFailed(str(file), problems)
+    return directory
+
+
 def check(file: Path) -> tuple[Directory | None, list[Problem]]:
     """Every problem in one file, and the directory if there were none."""
-    text = read_text(file)
+    return check_text(read_text(file), file)
+
+
+def check_text(text: str, file: Path) -> tuple[Directory | None, list[Problem]]:
     with _collector_paused():
         raw, problem = decode(text, str(file))
         if raw is None:
@@ -104,6 +116,15 @@ def decode(text: str, path: str) -> tuple[dict[str, Any] | None, Problem | None]
         line = _decode_error_line(exc)
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return None, Problem(path, f"not valid TOML: {msg}", line=line)
+
+
+def decode_bytes(data: bytes, file: Path) -> str:
+    """``data`` as :func:`read_text` would have read it: UTF-8, universal newlines."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_text(file: Path) -> str:

@@ -21,8 +21,10 @@ as pickles must only be read from a folder no one else can write to.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -34,10 +36,14 @@ if TYPE_CHECKING:  # a warm `show` by id needs none of the search code
     from tiplookup.searchindex import Built, NameEntry, Postings
 
 _SCHEMA = """
-CREATE TABLE part (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE record (n INTEGER PRIMARY KEY, id TEXT NOT NULL, value BLOB NOT NULL);
-CREATE TABLE word (word TEXT PRIMARY KEY, key TEXT NOT NULL, value BLOB NOT NULL);
-CREATE TABLE name (form TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE part (name TEXT PRIMARY KEY, value BLOB NOT NULL, crc INTEGER NOT NULL);
+CREATE TABLE record (
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL, value BLOB NOT NULL, crc INTEGER NOT NULL
+);
+CREATE TABLE word (
+    word TEXT PRIMARY KEY, key TEXT NOT NULL, value BLOB NOT NULL, crc INTEGER NOT NULL
+);
+CREATE TABLE name (form TEXT PRIMARY KEY, value BLOB NOT NULL, crc INTEGER NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX record_id ON record (id);
@@ -73,8 +79,11 @@ class StoreDamaged(DataError):
     """The compiled cache could not be read after it was opened."""
 
 
-def _dump(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+def _dump(value: Any) -> tuple[bytes, int]:
+    """A value as stored: its pickle, and a CRC-32 of the pickle, checked on every read, so
+    that a damaged byte is an error rather than a wrong phone number."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return data, zlib.crc32(data)
 
 
 def write(file: Path, header: Any, directory: Directory, built: Built) -> None:
@@ -85,24 +94,32 @@ def write(file: Path, header: Any, directory: Directory, built: Built) -> None:
         db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
         fields = {name: getattr(directory, name) for name in _DIRECTORY_FIELDS}
         parts = {"header": header, "directory": fields, **built.parts}
-        db.executemany("INSERT INTO part VALUES (?, ?)", ((k, _dump(v)) for k, v in parts.items()))
         db.executemany(
-            "INSERT INTO record VALUES (?, ?, ?)",
-            ((n, org.id, _dump(org)) for n, org in enumerate(directory.organizations)),
+            "INSERT INTO part VALUES (?, ?, ?)", ((k, *_dump(v)) for k, v in parts.items())
+        )
+        db.executemany(
+            "INSERT INTO record VALUES (?, ?, ?, ?)",
+            ((n, org.id, *_dump(org)) for n, org in enumerate(directory.organizations)),
         )
         keys = {word: key for key, words in built.keys.items() for word in words}
         db.executemany(
-            "INSERT INTO word VALUES (?, ?, ?)",
-            ((word, keys[word], _dump(postings)) for word, postings in built.words.items()),
+            "INSERT INTO word VALUES (?, ?, ?, ?)",
+            ((word, keys[word], *_dump(postings)) for word, postings in built.words.items()),
         )
         db.executemany(
-            "INSERT INTO name VALUES (?, ?)",
-            ((form, _dump(entries)) for form, entries in built.forms.items()),
+            "INSERT INTO name VALUES (?, ?, ?)",
+            ((form, *_dump(entries)) for form, entries in built.forms.items()),
         )
         db.executescript(_INDEXES)
         db.commit()
     finally:
         db.close()
+
+
+def _load(value: bytes, crc: int) -> Any:
+    if zlib.crc32(value) != crc:
+        raise ValueError("checksum mismatch")
+    return pickle.loads(value)
 
 
 def header(file: Path) -> tuple[Any, sqlite3.Connection]:
@@ -112,10 +129,10 @@ def header(file: Path) -> tuple[Any, sqlite3.Connection]:
 
     db = sqlite3.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
     try:
-        row = db.execute("SELECT value FROM part WHERE name = 'header'").fetchone()
+        row = db.execute("SELECT value, crc FROM part WHERE name = 'header'").fetchone()
         if row is None:
             raise sqlite3.DatabaseError("no header")
-        return pickle.loads(row[0]), db
+        return _load(*row), db
     except BaseException:
         db.close()
         raise
@@ -125,70 +142,93 @@ def restamp(file: Path, new: Any) -> None:
     """Replace the header of ``file`` in place."""
     db = sqlite3.connect(file)
     try:
-        db.execute("UPDATE part SET value = ? WHERE name = 'header'", (_dump(new),))
+        db.execute("UPDATE part SET value = ?, crc = ? WHERE name = 'header'", _dump(new))
         db.commit()
     finally:
         db.close()
 
 
 class Store:
-    """An open store: the directory it holds, and its index's parts and lookups."""
+    """An open store: the directory it holds, and its index's parts and lookups.
+
+    Every read goes through :meth:`_rows`: whatever a damaged file makes SQLite or pickle
+    raise becomes one :class:`StoreDamaged`, and the file is removed so that the next run
+    rebuilds it.
+    """
 
     def __init__(self, db: sqlite3.Connection, file: Path) -> None:
         self.db = db
         self.file = file
 
-    def _one(self, sql: str, *args: Any) -> Any:
+    def close(self) -> None:
+        self.db.close()
+
+    def _rows(self, sql: str, *args: Any, stored: bool = False) -> list[tuple[Any, ...]]:
+        """The rows of a query; with ``stored``, its last two columns (a value and its CRC)
+        become the value they hold."""
         try:
-            row = self.db.execute(sql, args).fetchone()
-            return None if row is None else pickle.loads(row[0])
+            rows = self.db.execute(sql, args).fetchall()
+            return [(*row[:-2], _load(*row[-2:])) for row in rows] if stored else rows
         except DAMAGED as exc:
             raise self._damaged(exc) from None
 
+    def _one(self, table: str, key: str, value: Any) -> Any:
+        """The stored value in ``table`` whose ``key`` column is ``value``; None if none."""
+        rows = self._rows(f"SELECT value, crc FROM {table} WHERE {key} = ?", value, stored=True)
+        return rows[0][0] if rows else None
+
     def _damaged(self, exc: Exception) -> StoreDamaged:
-        self.file.unlink(missing_ok=True)  # a derived file: the next run rebuilds it
+        self.db.close()
+        with contextlib.suppress(OSError):
+            self.file.unlink(missing_ok=True)  # a derived file: the next run rebuilds it
         return StoreDamaged(
             f"the compiled copy of the directory was damaged ({type(exc).__name__}); "
             "it has been removed: run the command again"
         )
 
     def directory(self) -> Directory:
-        fields = self._one("SELECT value FROM part WHERE name = 'directory'")
-        records = Records(self, self.part("count"))
+        fields = self._one("part", "name", "directory")
+        count = self.part("count")
+        if not isinstance(fields, dict) or not isinstance(count, int):
+            raise self._damaged(LookupError("directory"))
+        records = Records(self, count)
         return Directory(records, **fields, finder=records.find)
 
     # -- the search index's Source ---------------------------------------------------------
 
     def part(self, name: str) -> Any:
-        return self._one("SELECT value FROM part WHERE name = ?", name)
+        return self._one("part", "name", name)
 
     def postings(self, word: str) -> Postings | None:
-        return self._one("SELECT value FROM word WHERE word = ?", word)  # type: ignore[no-any-return]
+        return self._one("word", "word", word)  # type: ignore[no-any-return]
 
     def spellings(self, key: str) -> list[str]:
-        rows = self.db.execute("SELECT word FROM word WHERE key = ? ORDER BY word", (key,))
+        rows = self._rows("SELECT word FROM word WHERE key = ? ORDER BY word", key)
         return [word for (word,) in rows]
 
     def names(self, form: str) -> list[NameEntry]:
-        return self._one("SELECT value FROM name WHERE form = ?", form) or []
+        return self._one("name", "form", form) or []
 
     # -- organisations ---------------------------------------------------------------------
 
-    def record(self, n: int) -> Organization | None:
-        return self._one("SELECT value FROM record WHERE n = ?", n)  # type: ignore[no-any-return]
+    def record(self, n: int) -> Organization:
+        return self._organization(self._one("record", "n", n))
 
     def number_of(self, org_id: str) -> int | None:
-        row = self.db.execute("SELECT n FROM record WHERE id = ?", (org_id,)).fetchone()
-        return None if row is None else int(row[0])
+        rows = self._rows("SELECT n FROM record WHERE id = ?", org_id)
+        return int(rows[0][0]) if rows else None
 
     def records(self, start: int) -> list[tuple[int, Organization]]:
-        try:
-            rows = self.db.execute(
-                "SELECT n, value FROM record WHERE n >= ? ORDER BY n LIMIT ?", (start, _BATCH)
-            ).fetchall()
-            return [(n, pickle.loads(value)) for n, value in rows]
-        except DAMAGED as exc:
-            raise self._damaged(exc) from None
+        sql = "SELECT n, value, crc FROM record WHERE n >= ? ORDER BY n LIMIT ?"
+        rows = self._rows(sql, start, _BATCH, stored=True)
+        if not rows or [n for n, _ in rows] != list(range(start, start + len(rows))):
+            raise self._damaged(LookupError(start))  # a record is missing
+        return [(n, self._organization(org)) for n, org in rows]
+
+    def _organization(self, value: Any) -> Organization:
+        if not isinstance(value, Organization):
+            raise self._damaged(LookupError(type(value).__name__))
+        return value
 
 
 class Records(Sequence[Organization]):
@@ -217,18 +257,13 @@ class Records(Sequence[Organization]):
             raise IndexError(n)
         org = self._built.get(n)
         if org is None:
-            org = self._store.record(n)
-            if org is None:
-                raise self._store._damaged(LookupError(n))
-            self._built[n] = org
+            org = self._built[n] = self._store.record(n)
         return org
 
     def __iter__(self) -> Iterator[Organization]:
         start = 0
         while start < self._count:
             batch = self._store.records(start)
-            if not batch:
-                raise self._store._damaged(LookupError(start))
             for n, org in batch:
                 yield self._built.get(n, org)
             start = batch[-1][0] + 1
