@@ -30,9 +30,9 @@ later, while reading (a value that fails its checksum), stops the command with o
 asking to run it again, and the file is removed so that the next run rebuilds it.
 
 The cache folder is the user's own (``$TIPLOOKUP_CACHE``, else platformdirs), created
-private (0700), as pickles must only be read from a folder no one else can write to. A cache folder or
-file that another user owns, or that its group or others may write to, is neither
-read nor written: the directory is loaded from its file, quietly, every time.
+private (0700), as pickles must only be read from a folder no one else can write to. A
+cache folder or file that another user owns, or that its group or others may write to,
+is neither read nor written: the directory is loaded from its file, quietly, every time.
 """
 
 from __future__ import annotations
