@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -323,3 +325,58 @@ def test_find_one_not_found_names_the_closest() -> None:
     assert info.value.message == (
         "no organisation called 'proud to be them'; closest names: Proud to Be Us Laos"
     )
+
+
+NEARNESS = """
+[[organization]]
+id = "pakse-shelter"
+name = "Pakse Shelter for Women"
+kind = "ngo"
+services = ["shelter"]
+emails = ["pakse@example.org"]
+location = { address = "Ban Phonsavanh, Pakse, Champasak", province = "champasak" }
+
+[[organization]]
+id = "hope-house"
+name = "Hope House"
+kind = "ngo"
+services = ["shelter"]
+emails = ["hope@example.org"]
+location = { address = "Kaysone Phomvihane, Savannakhet", province = "savannakhet" }
+
+[[organization]]
+id = "safety-trainers"
+name = "Safety Trainers"
+kind = "ngo"
+description = "Road safety training."
+emails = ["safety@example.org"]
+location = { address = "House 52, Ban Anousone, Savannakhet", province = "savannakhet" }
+
+[[organization]]
+id = "women-network"
+name = "Women Network"
+kind = "ngo"
+description = "Runs a safe house for girls."
+emails = ["wn@example.org"]
+"""
+
+
+def test_with_a_province_nearness_beats_a_service_word_in_a_name(
+    write_directory: Callable[[str], Path],
+) -> None:
+    small = directory_module.load(write_directory(NEARNESS))
+    near = search(small, "shelter", province="savannakhet", today=TODAY)
+    assert [h.org.id for h in near.hits][:2] == ["hope-house", "pakse-shelter"]
+    anywhere = search(small, "shelter", today=TODAY)  # no province: the name word leads
+    assert anywhere.hits[0].org.id == "pakse-shelter"
+    named = search(small, "pakse shelter for women", province="savannakhet", today=TODAY)
+    assert named.hits[0].org.id == "pakse-shelter"  # the name itself still comes first
+
+
+def test_a_service_phrase_counts_its_words_only_when_spelled_out_outside_addresses(
+    write_directory: Callable[[str], Path],
+) -> None:
+    small = directory_module.load(write_directory(NEARNESS))
+    ids = {h.org.id for h in search(small, "safe house", today=TODAY).hits}
+    # offers shelter, or writes "safe house" out; not "safety" + "House 52, Ban …"
+    assert ids == {"pakse-shelter", "hope-house", "women-network"}

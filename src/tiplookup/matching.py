@@ -341,12 +341,29 @@ def _words_match(matches: tuple[WordMatch, ...]) -> TermMatch:
     )
 
 
+def _counts_for(term: Term, match: WordMatch) -> bool:
+    """Whether a word match counts for the term. A service's words ("safe house") count
+    only when spelled out (not a typo's neighbour, "safety") and not in an address ("House
+    52, Ban …"): they stand in for the service, and should mean it."""
+    return term.service is None or (match.quality >= 90 and match.field != "places")
+
+
+def _offered(term: Term, in_name: bool) -> TermMatch:
+    """How an organisation offering the term's service matches it (``in_name``: its words
+    are also words of the name)."""
+    assert term.service is not None
+    label = taxonomy.get(term.service).label.lower()
+    plain = term.text in (taxonomy.fold(label), taxonomy.fold(term.service))
+    why = (f"offers {label}" + ("" if plain else f" ('{term.text}')"),)
+    return TermMatch(100.0, frozenset({"services"}), why, in_name)
+
+
 def _match_term(
     term: Term,
     word_hits: Callable[[str], Mapping[int, WordMatch]],
     offers: Callable[[str], set[int]],
 ) -> dict[int, TermMatch]:
-    maps = [word_hits(w) for w in term.words]
+    maps = [{i: m for i, m in word_hits(w).items() if _counts_for(term, m)} for w in term.words]
     found: dict[int, TermMatch] = {}
     if len(maps) == 1:  # the common case, in bulk
         unique = {id(m): m for m in maps[0].values()}
@@ -361,11 +378,7 @@ def _match_term(
                 match = combined[key] = _words_match(key)
             found[i] = match
     if term.service:
-        label = taxonomy.get(term.service).label.lower()
-        plain = term.text in (taxonomy.fold(label), taxonomy.fold(term.service))
-        why = (f"offers {label}" + ("" if plain else f" ('{term.text}')"),)
-        services = frozenset({"services"})
-        offered = {flag: TermMatch(100.0, services, why, flag) for flag in (False, True)}
+        offered = {flag: _offered(term, flag) for flag in (False, True)}
         for i in offers(term.service):
             prior = found.get(i)
             found[i] = offered[prior is not None and prior.in_name]
@@ -417,17 +430,13 @@ def _product(
 def _term_groups(
     term: Term, word_groups: WordGroups, offers: Callable[[str], AbstractSet[int]]
 ) -> dict[TermMatch, AbstractSet[int]]:
+    groups = [
+        {m: ids for m, ids in word_groups(w).items() if _counts_for(term, m)} for w in term.words
+    ]
     found: dict[TermMatch, AbstractSet[int]] = {
-        _words_match(key): ids
-        for key, ids in (
-            _product([word_groups(w) for w in term.words]) if term.words else {}
-        ).items()
+        _words_match(key): ids for key, ids in (_product(groups) if groups else {}).items()
     }
     if term.service:
-        label = taxonomy.get(term.service).label.lower()
-        plain = term.text in (taxonomy.fold(label), taxonomy.fold(term.service))
-        why = (f"offers {label}" + ("" if plain else f" ('{term.text}')"),)
-        services = frozenset({"services"})
         offered = offers(term.service)
         named: set[int] = set()  # offered, and the words matched exactly in a name
         rest: dict[TermMatch, AbstractSet[int]] = {}
@@ -438,6 +447,6 @@ def _term_groups(
                 named |= ids & offered
         for flag, ids in ((False, offered - named), (True, named)):
             if ids:
-                rest[TermMatch(100.0, services, why, flag)] = ids
+                rest[_offered(term, flag)] = ids
         found = rest
     return found

@@ -228,7 +228,11 @@ def _run(
     return result
 
 
-# Order: name matches, then rank_key, then score; ties by name, then id.
+# Order: the organisation the query names (its name or acronym) first; then nearness to
+# the province; then those with every query word in their name; then ended programmes last,
+# contactable first, the better match; ties by name, then id. Nearness comes before words
+# in a name: "shelter -p savannakhet" lists Savannakhet's shelters before "… Shelter …"
+# elsewhere.
 
 
 def _select_each(
@@ -252,11 +256,13 @@ def _select_each(
             continue
         match = matches.get(i)
         if i in names:
-            quality = (False, -_score(True, match))
+            tier, words, score = 0, False, -_score(True, match)
         else:
-            quality = (not (match is not None and match.in_name), -_score(False, match))
-        key = rank_key(org, relation, on)
-        ranked.append((quality[0], *key, quality[1], fold_name(org), org.id, i, relation))
+            tier, words, score = 1, not (match and match.in_name), -_score(False, match)
+        near, ended, silent = rank_key(org, relation, on)
+        ranked.append(
+            (tier, near, words, ended, silent, score, fold_name(org), org.id, i, relation)
+        )
     best = sorted(ranked) if request.limit is None else heapq.nsmallest(request.limit, ranked)
     rows = [_Row(r[-2], r[-1], names.get(r[-2]), matches.get(r[-2])) for r in best]
     return _Found(rows, len(ranked), len(pool))
@@ -275,12 +281,11 @@ def _select_groups(index: SearchIndex, request: _Request) -> _Found:
     named = {i: next((m for m, ids in groups.items() if i in ids), None) for i in names}
     matched = sum(len(ids) for ids in groups.values()) + sum(m is None for m in named.values())
 
-    entries = [
-        (not (m is not None and m.in_name), -_score(False, m), m, ids) for m, ids in groups.items()
-    ]
+    # (tier, not every word in the name, score, match, organisations): as in _select_each
+    entries = [(1, not (m and m.in_name), -_score(False, m), m, ids) for m, ids in groups.items()]
     if names:
-        entries = [(a, b, m, ids - names.keys()) for a, b, m, ids in entries]
-        entries += [(False, -_score(True, m), m, {i}) for i, m in named.items()]
+        entries = [(*entry[:4], entry[4] - names.keys()) for entry in entries]
+        entries += [(0, False, -_score(True, m), m, {i}) for i, m in named.items()]
     keep: AbstractSet[int] | None = None
     for slug in request.wanted:
         keep = index.offers(slug) if keep is None else keep & index.offers(slug)
@@ -291,12 +296,13 @@ def _select_groups(index: SearchIndex, request: _Request) -> _Found:
 
     buckets: dict[tuple[Any, ...], list[tuple[AbstractSet[int], Any, Relation | None]]] = {}
     total = 0
-    for first, score, match, ids in entries:
+    for tier, words, score, match, ids in entries:
         ids = ids if keep is None else ids & keep
         for relation, near in areas:
+            nearness = relation.value if relation else 0
             for is_ended, part in _split(ids if near is None else ids & near, ended):
                 for is_silent, members in _split(part, silent):
-                    key = (first, relation.value if relation else 0, is_ended, is_silent, score)
+                    key = (tier, nearness, words, is_ended, is_silent, score)
                     buckets.setdefault(key, []).append((members, match, relation))
                     total += len(members)
 
@@ -425,7 +431,11 @@ def find_one(
         return directory.organizations[next(iter(named))]
     if named:
         _ambiguous(text, [directory.organizations[i] for i in sorted(named)])
-    hits = search(directory, text, index=index).hits if matching.parse_query(text) else ()
+    hits: tuple[Hit, ...] = ()
+    if matching.parse_query(text):
+        found = search(directory, text, index=index, limit=_FEW)
+        # every hit is needed to tell name matches apart; only a very vague name needs more
+        hits = found.hits if found.total <= _FEW else search(directory, text, index=index).hits
     by_name = [h for h in hits if {"name", "alternate_names"} & set(h.matched)]
     candidates = [h.org for h in by_name or hits]  # a show names an organisation
     if len(candidates) == 1:
@@ -438,6 +448,9 @@ def find_one(
         + (f"; closest names: {', '.join(close)}" if close else ""),
         hint="run 'tiplookup list' to see every id",
     )
+
+
+_FEW = 50  # find_one: the hits of a search to look through before asking for all of them
 
 
 def _ambiguous(text: str, orgs: Sequence[Organization]) -> None:

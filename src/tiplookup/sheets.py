@@ -11,11 +11,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tiplookup import facts, phones, places, taxonomy
 from tiplookup.errors import NotFoundError, UsageError
 from tiplookup.model import Directory, Organization, Phone, Relation
 from tiplookup.text import one_line
+
+if TYPE_CHECKING:
+    from tiplookup.searchindex import SearchIndex
 
 FORMATS = ("text", "md", "html", "pdf", "csv", "vcard", "json")
 BINARY_FORMATS = frozenset({"pdf"})
@@ -153,7 +157,11 @@ def format_for(path: str | None, fmt: str | None) -> str:
 
 
 def select(
-    directory: Directory, selection: Selection, *, today: dt.date | None = None
+    directory: Directory,
+    selection: Selection,
+    *,
+    today: dt.date | None = None,
+    index: SearchIndex | None = None,
 ) -> list[Organization]:
     """The organisations a selection names, meaning what it means in search and refer.
 
@@ -169,7 +177,7 @@ def select(
     if selection.needs:
         from tiplookup import referral
 
-        plan = referral.plan(directory, selection.needs, selection.province, today)
+        plan = referral.plan(directory, selection.needs, selection.province, today, index=index)
         found = referral.plan_organizations(plan)
     elif selection.query or selection.province or selection.services:
         from tiplookup import search
@@ -180,6 +188,7 @@ def select(
             province=selection.province,
             services=selection.services,
             today=today,
+            index=index,
         )
         found = [hit.org for hit in result.hits]
         if not found and not selection.ids:
@@ -194,11 +203,11 @@ def pick_ids(directory: Directory, ids: Iterable[str]) -> list[Organization]:
     """The organisations with exactly these ids; a UsageError names any unknown id."""
     import difflib
 
-    known = [o.id for o in directory.organizations]
     out: list[Organization] = []
     for org_id in ids:
         org = directory.get(org_id)
         if org is None:
+            known = [o.id for o in directory.organizations]
             close = difflib.get_close_matches(org_id, known, n=1)
             raise UsageError(
                 f"unknown id {one_line(org_id)!r}"

@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
         on = facts.today()
         model = sheets.build(
             directory,
-            sheets.select(directory, selection, today=on),
+            sheets.select(directory, selection, today=on, index=state.search_index()),
             selection,
             title=title,
             group_by=group_by,
