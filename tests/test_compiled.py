@@ -349,3 +349,43 @@ def test_a_file_with_crlf_line_ends_compiles_to_what_the_loader_reads(
     path = write_directory(text.replace("\n", "\r\n"))
     assert compiled.load(path) == directory_module.load(path)  # cold: from the hashed bytes
     assert compiled.load(path) == directory_module.load(path)  # warm
+
+
+def test_a_directory_with_local_changes_is_compiled_too(
+    write_directory: Callable[..., Path], run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from tiplookup import overlay
+
+    text = ENTRY.format(id="sengsavang", name="Sengsavang") + ENTRY.format(id="lwu", name="LWU")
+    path = write_directory(text)
+    merges: list[int] = []
+    real = overlay.merge
+
+    def counting(*args: Any) -> Any:
+        merges.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(overlay, "merge", counting)
+
+    def ids() -> list[str]:
+        result = run("--directory", str(path), "list", "--format", "json")
+        assert result.exit_code == 0, result
+        return sorted(o["id"] for o in json.loads(result.stdout)["organizations"])
+
+    assert run("--directory", str(path), "hide", "lwu").exit_code == 0
+    merges.clear()
+    assert ids() == ["sengsavang"]  # merged, indexed and stored
+    assert ids() == ["sengsavang"]  # read back: no merge
+    assert merges == [1]
+    assert run("--directory", str(path), "show", "lwu").stderr.startswith(
+        "tiplookup: error: 'lwu' is hidden by your overlay"
+    )
+    assert run("--directory", str(path), "unhide", "lwu").exit_code == 0
+    merges.clear()
+    assert ids() == ["lwu", "sengsavang"]  # the overlay changed: merged again
+    assert merges == [1]
+    path.write_text(text + ENTRY.format(id="vfi", name="VFI"), "utf-8")
+    assert ids() == ["lwu", "sengsavang", "vfi"]  # the directory changed: merged again
+    assert merges == [1, 1]

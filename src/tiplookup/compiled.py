@@ -86,6 +86,8 @@ _MODEL = (Organization, Phone, Contact, Location, ServiceArea, Website, Period, 
 # Where the index of each directory this process loaded comes from: the store it was read
 # from, or the index built when it was compiled. id(directory) → (directory, source).
 _sources: dict[int, tuple[Directory, Source]] = {}
+# Each directory this process compiled or read compiled: id → (directory, store file, digest).
+_compiled: dict[int, tuple[Directory, Path, str]] = {}
 
 
 class Header(NamedTuple):
@@ -110,7 +112,7 @@ def load(path: Path) -> Directory:
     source = str(path.resolve())
     opened = _open(cache, stamp, source) if stat else None
     if opened is not None and stat and _unchanged(opened[0], stat):
-        return _remember(_at(opened[1].directory(), path), opened[1])
+        return _remember(_at(opened[1].directory(), path), opened[1], cache, opened[0].digest)
     from tiplookup import directory as directory_module  # the slow path from here on
 
     try:
@@ -123,15 +125,14 @@ def load(path: Path) -> Directory:
     if opened is not None and opened[0].digest == digest:  # touched or copied, not changed
         with contextlib.suppress(sqlite3.Error, OSError):  # read-only: hash again next time
             store.restamp(cache, _header(stamp, source, stat, digest))
-        return _remember(_at(opened[1].directory(), path), opened[1])
+        return _remember(_at(opened[1].directory(), path), opened[1], cache, digest)
     if opened is not None:
         opened[1].close()  # before it is replaced (Windows cannot replace an open file)
     built, index = _slowly(
         f"Reading {path.name} for the first time (later runs use a compiled copy)",
         lambda: _compile(path, data, cache, _header(stamp, source, stat, digest)),
     )
-    _sources[id(built)] = (built, index)
-    return built
+    return _remember(built, index, cache, digest)
 
 
 def _compile(path: Path, data: bytes, cache: Path, header: Header) -> tuple[Directory, Built]:
@@ -155,9 +156,54 @@ def _at(directory: Directory, path: Path) -> Directory:
     return directory if directory.path == str(path) else replace(directory, path=str(path))
 
 
-def _remember(directory: Directory, opened: store.Store) -> Directory:
-    _sources[id(directory)] = (directory, opened)
+def _remember(directory: Directory, source: Source, cache: Path, digest: str) -> Directory:
+    """Keep where ``directory``'s index comes from, and (for :func:`merged`) where it is
+    stored and the digest of its file's content."""
+    _sources[id(directory)] = (directory, source)
+    _compiled[id(directory)] = (directory, cache, digest)
     return directory
+
+
+def merged(
+    base: Directory,
+    overlay_file: Path,
+    data: bytes,
+    merge: Callable[[], tuple[Directory, dict[str, Any]]],
+) -> tuple[Directory, dict[str, Any]]:
+    """``merge()``: ``base`` with the user's overlay (``data``, read from ``overlay_file``)
+    merged in, and what the caller keeps beside it. Stored beside ``base``'s compiled copy
+    and read back while the directory file, the overlay and the code stay the same, so that
+    a national directory with a few local corrections stays fast."""
+    known = _compiled.get(id(base))
+    if known is None or known[0] is not base:
+        return merge()  # the base was not compiled (e.g. the cache cannot be written)
+    _, base_cache, base_digest = known
+    cache = base_cache.with_suffix(".merged.sqlite")
+    stamp = (code_stamp((*_LOADER_FILES, "overlay.py", "tables.py")), base_digest)
+    source = str(overlay_file.resolve())
+    digest = content_digest(data)
+    opened = _open(cache, stamp, source)
+    if opened is not None and opened[0].digest == digest:
+        directory = opened[1].directory()
+        extra = opened[1].part("overlay")
+        if isinstance(extra, dict):
+            _sources[id(directory)] = (directory, opened[1])
+            return directory, extra
+    if opened is not None:
+        opened[1].close()
+    from tiplookup import searchindex
+
+    def build() -> tuple[Directory, dict[str, Any], Built]:
+        directory, extra = merge()
+        index = searchindex.build(directory.organizations)
+        header = _header(stamp, source, overlay_file.stat(), digest)
+        _write(cache, lambda file: store.write(file, header, directory, index, {"overlay": extra}))
+        return directory, extra, index
+
+    label = f"Applying your local changes to {Path(base.path).name} (later runs reuse the result)"
+    directory, extra, index = _slowly(label, build)
+    _sources[id(directory)] = (directory, index)
+    return directory, extra
 
 
 def cache_file(path: Path, suffix: str = ".sqlite") -> Path:

@@ -25,7 +25,7 @@ import contextlib
 import pickle
 import sqlite3
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -86,14 +86,20 @@ def _dump(value: Any) -> tuple[bytes, int]:
     return data, zlib.crc32(data)
 
 
-def write(file: Path, header: Any, directory: Directory, built: Built) -> None:
+def write(
+    file: Path,
+    header: Any,
+    directory: Directory,
+    built: Built,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
     """Write ``directory`` and its index to ``file`` (a new file, renamed into place by the
-    caller)."""
+    caller), with ``extra`` parts the caller reads back with :meth:`Store.part`."""
     db = sqlite3.connect(file)
     try:
         db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
         fields = {name: getattr(directory, name) for name in _DIRECTORY_FIELDS}
-        parts = {"header": header, "directory": fields, **built.parts}
+        parts = {"header": header, "directory": fields, **built.parts, **(extra or {})}
         db.executemany(
             "INSERT INTO part VALUES (?, ?, ?)", ((k, *_dump(v)) for k, v in parts.items())
         )

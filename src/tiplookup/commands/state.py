@@ -6,7 +6,7 @@ The directory is loaded lazily, on first use, so ``--help`` and ``--version`` st
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tiplookup.model import Directory
 
@@ -69,18 +69,31 @@ def _with_overlay() -> Directory:
     path = userdata.overlay_path()
     if not path.exists():  # most runs: skip importing the overlay code (issue 7)
         return base_directory()
-    from tiplookup import overlay
+    from tiplookup import compiled, overlay
 
-    local = overlay.read(path)  # no file: one failed open, nothing more
-    if local is None:
+    data = overlay.read_bytes(path)  # no file: one failed open, nothing more
+    if data is None:
         return base_directory()
-    merged = overlay.merge(base_directory(), local)
-    _hidden.update(local.hidden)
-    if merged.orphans:
+    base = base_directory()
+
+    def merge() -> tuple[Directory, dict[str, Any]]:
+        local = overlay.parse_bytes(data, str(path))
+        merged = overlay.merge(base, local)
+        return merged.directory, {
+            "hidden": tuple(local.hidden),
+            "orphans": merged.orphans,
+            "path": str(local.path),
+        }
+
+    # the merged directory is compiled too: a large directory stays fast with local changes
+    directory, kept = compiled.merged(base, path, data, merge)
+    _hidden.update(kept["hidden"])
+    if kept["orphans"]:
         from tiplookup import render
 
         render.warn(
-            f"{local.path}: {len(merged.orphans)} local correction(s) name ids this directory "
-            f"does not have ({', '.join(merged.orphans)}); see 'tiplookup overlay diff'"
+            f"{kept['path']}: {len(kept['orphans'])} local correction(s) name ids this "
+            f"directory does not have ({', '.join(kept['orphans'])}); "
+            "see 'tiplookup overlay diff'"
         )
-    return merged.directory
+    return directory
