@@ -429,3 +429,24 @@ def test_search_shows_twenty_by_default_and_says_how_to_see_the_rest(run: Run) -
         2,
         "tiplookup: error: give --limit or --all, not both\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["search", "shelter", "--limit", "abc"],
+            "invalid value for '--limit' / '-n': 'abc' is not a valid int "
+            "(see 'tiplookup search --help')",
+        ),
+        (["search", "--bogus"], "no such option: --bogus (see 'tiplookup search --help')"),
+        (["serch", "x"], "no such command 'serch'. Did you mean 'search', 'services'? "),
+    ],
+)
+def test_a_bad_option_is_one_line_not_a_usage_page(
+    run: Run, args: list[str], expected: str
+) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("tiplookup: error: " + expected)
+    assert result.stderr.count("\n") == 1

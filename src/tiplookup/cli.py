@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -29,6 +29,17 @@ class _Group(TyperGroup):
 
             render.error(exc.message + (f" ({exc.hint})" if exc.hint else ""))
             ctx.exit(int(exc.exit_code))
+        except _ClickUsageError as exc:  # a bad option or value: one line, not a usage page
+            from tiplookup import render
+
+            where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            message = str(exc.format_message()).rstrip(".")
+            render.error(f"{message[:1].lower()}{message[1:]} (see '{where} --help')")
+            ctx.exit(2)
+
+
+# typer 0.28 vendors click and exports only this subclass of click's UsageError
+_ClickUsageError: Any = typer.BadParameter.__mro__[1]
 
 
 app = typer.Typer(
