@@ -170,3 +170,14 @@ def test_show_never_fails_but_with_one_line_of_error(run: Run, text: str) -> Non
     if result.exit_code:
         assert result.stderr.startswith("tiplookup: error: ")
         assert result.stderr.count("\n") == 1
+
+
+def test_a_long_error_is_cut_but_keeps_its_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    from tiplookup import render
+
+    many = "; ".join(f"org-{n} (Organisation {n})" for n in range(200))
+    render.error(f"'women' matches 1,249 organisations: {many}", "give one of these ids")
+    line = capsys.readouterr().err
+    assert line.count("\n") == 1 and len(line) < 420
+    assert line.startswith("tiplookup: error: 'women' matches 1,249 organisations: org-0 ")
+    assert line.endswith("… (give one of these ids)\n")

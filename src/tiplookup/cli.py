@@ -27,7 +27,7 @@ class _Group(TyperGroup):
         except TiplookupError as exc:
             from tiplookup import render
 
-            render.error(exc.message + (f" ({exc.hint})" if exc.hint else ""))
+            render.error(exc.message, exc.hint)
             ctx.exit(int(exc.exit_code))
         except _ClickUsageError as exc:  # a bad option or value: one line, not a usage page
             from tiplookup import render

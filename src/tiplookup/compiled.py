@@ -129,7 +129,7 @@ def load(path: Path) -> Directory:
     if opened is not None:
         opened[1].close()  # before it is replaced (Windows cannot replace an open file)
     built, index = _slowly(
-        f"Reading {path.name} for the first time (later runs use a compiled copy)",
+        f"First run on {path.name}: compiling it",
         lambda: _compile(path, data, cache, _header(stamp, source, stat, digest)),
     )
     return _remember(built, index, cache, digest)
@@ -200,7 +200,7 @@ def merged(
         _write(cache, lambda file: store.write(file, header, directory, index, {"overlay": extra}))
         return directory, extra, index
 
-    label = f"Applying your local changes to {Path(base.path).name} (later runs reuse the result)"
+    label = f"Applying your local changes to {Path(base.path).name}"
     directory, extra, index = _slowly(label, build)
     _sources[id(directory)] = (directory, index)
     return directory, extra

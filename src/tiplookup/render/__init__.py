@@ -45,9 +45,12 @@ def console(*, stderr: bool = False) -> Console:
     )
 
 
-def error(message: str) -> None:
-    """``tiplookup: error: …`` on one line of stderr."""
-    sys.stderr.write(f"tiplookup: error: {_capped(one_line(message))}\n")
+def error(message: str, hint: str | None = None) -> None:
+    """``tiplookup: error: …`` on one line of stderr; a long message is cut, its hint kept."""
+    tail = f" ({_capped(one_line(hint), 320)})" if hint else ""
+    sys.stderr.write(
+        f"tiplookup: error: {_capped(one_line(message), max(80, 400 - len(tail)))}{tail}\n"
+    )
 
 
 def _capped(message: str, limit: int = 400) -> str:

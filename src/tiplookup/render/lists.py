@@ -62,7 +62,7 @@ def services_plain(counts: Mapping[str, int]) -> str:
     for group, label in taxonomy.GROUP_LABELS.items():
         lines.append(label)
         for s in (s for s in taxonomy.SERVICES if s.group == group):
-            lines.append(f"  {s.slug}: {s.label} ({counts.get(s.slug, 0)} organisations)")
+            lines.append(f"  {s.slug}: {s.label} ({counts.get(s.slug, 0):,} organisations)")
             if s.synonyms:
                 lines.append(f"      synonyms: {', '.join(s.synonyms)}")
         lines.append("")
@@ -131,6 +131,6 @@ def print_services(counts: Mapping[str, int]) -> None:
     for group, label in taxonomy.GROUP_LABELS.items():
         services = [s for s in taxonomy.SERVICES if s.group == group]
         rows = [
-            [s.slug, s.label, str(counts.get(s.slug, 0)), ", ".join(s.synonyms)] for s in services
+            [s.slug, s.label, f"{counts.get(s.slug, 0):,}", ", ".join(s.synonyms)] for s in services
         ]
         print_table(["slug", "label", "orgs", "synonyms"], rows, title=label)
