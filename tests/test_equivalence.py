@@ -378,3 +378,39 @@ def test_indexed_search_equals_exhaustive_for_random_word_pairs(bundled: Directo
         filters: dict[str, Any] = chooser.choice(FILTERS)
         cases.append((" ".join(words), filters))
     assert _assert_same(bundled, cases) > 50  # hits compared, not just empty results
+
+
+def test_indexed_search_equals_exhaustive_on_random_generated_queries(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Random queries (vocabulary words, their typos and prefixes, service words), filters
+    and limits over three small generated directories."""
+    import random
+
+    from tiplookup import places
+
+    chooser = random.Random(2026)
+    provinces = [None, *(p.slug for p in places.provinces())]
+    services = [s.slug for s in taxonomy.SERVICES]
+    compared = 0
+    for seed in (1, 2, 3):
+        path = tmp_path_factory.mktemp("random") / f"directory-{seed}.toml"
+        _generator().write(path, 250, seed=seed)
+        directory = directory_module.load(path)
+        vocabulary = search.SearchIndex.build(directory).vocabulary
+        cases = []
+        for _ in range(40):
+            words = chooser.sample(vocabulary, chooser.choice((1, 1, 2, 3)))
+            if chooser.random() < 0.3:  # a typo: one letter dropped
+                w = words[0]
+                words[0] = w[:-2] + w[-1] if len(w) > 4 else w
+            if chooser.random() < 0.2:  # a prefix
+                words[-1] = words[-1][:4]
+            filters: dict[str, Any] = {"province": chooser.choice(provinces)}
+            if chooser.random() < 0.3:
+                filters["services"] = [chooser.choice(services)]
+            if chooser.random() < 0.5:
+                filters["limit"] = chooser.choice((1, 3, 20))
+            cases.append((" ".join(words), filters))
+        compared += _assert_same(directory, cases)
+    assert compared > 200
