@@ -179,3 +179,12 @@ def test_the_bundled_directory_records_the_derived_province_of_every_address() -
             continue
         assert org.location.derived
         assert org.province == (match.province if match else None), org.id
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("luang", "Luang Namtha, Luang Prabang"), ("xieng", "Xieng Khouang")],
+)
+def test_a_partial_name_suggests_the_provinces_it_begins(typed: str, first: str) -> None:
+    with pytest.raises(UsageError, match=f"did you mean {first}"):
+        places.resolve_province(typed)

@@ -199,7 +199,13 @@ def resolve_province(text: str) -> Province:
     close = _closest(key)
     if close and close[0][1] >= 88 and len({s for s, _ in close if _ >= 88}) == 1:
         return get_province(close[0][0])
-    names = ", ".join(dict.fromkeys(province_name(s) for s, _ in close[:3]))
+    # names the text begins ("luang" → Luang Namtha, Luang Prabang), then the closest
+    begun = sorted(
+        {slug for name, slug in index.items() if name.startswith(key)},
+        key=lambda slug: (not normalise(province_name(slug)).startswith(key), slug),
+    )
+    suggested = [*begun, *(s for s, _ in close)] if len(key) >= 3 else [s for s, _ in close]
+    names = ", ".join(list(dict.fromkeys(province_name(s) for s in suggested))[:3])
     suffix = f"; did you mean {names}?" if names else ""
     raise UsageError(
         f"unknown province {text!r}{suffix}",
