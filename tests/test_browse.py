@@ -122,7 +122,7 @@ def test_unknown_province_exits_2_with_did_you_mean(run: Run) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "tiplookup: error: unknown province 'savan'; did you mean Salavan, Savannakhet, "
+        "tiplookup: error: unknown province 'savan'; did you mean Savannakhet, Salavan, "
         "Xieng Khouang? (run 'tiplookup provinces' to list every spelling)\n"
     )
 
