@@ -63,6 +63,7 @@ FILTERS: list[dict[str, Any]] = [
     {"services": ["shelter"]},
     {"kind": "ngo"},
     {"province": "champasak", "limit": 3},
+    {"matched_in": ("name", "alternate_names"), "limit": 10},
 ]
 
 

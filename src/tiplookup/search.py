@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -77,8 +77,10 @@ def search(
     limit: int | None = None,
     today: dt.date | None = None,
     index: SearchIndex | None = None,
+    matched_in: Collection[str] = (),
 ) -> SearchResult:
-    """Ranked organisations for ``query``, filtered by province, services and kind.
+    """Ranked organisations for ``query``, filtered by province, services and kind, and
+    (``matched_in``) by the fields the query matched in.
 
     With a ``limit``, only that many hits are built; ``SearchResult.total`` counts them all.
     """
@@ -103,6 +105,7 @@ def search(
         kind=kind,
         limit=limit,
         today=today,
+        matched_in=matched_in,
     )
 
 
@@ -115,6 +118,7 @@ def exhaustive_search(
     kind: str | None = None,
     limit: int | None = None,
     today: dt.date | None = None,
+    matched_in: Collection[str] = (),
 ) -> SearchResult:
     """The same search by brute force over every organisation: the reference for tests."""
     orgs = directory.organizations
@@ -161,6 +165,7 @@ def exhaustive_search(
         kind=kind,
         limit=limit,
         today=today,
+        matched_in=matched_in,
     )
 
 
@@ -172,6 +177,7 @@ class _Request(NamedTuple):
     kind: str | None
     on: dt.date
     limit: int | None
+    matched_in: frozenset[str]  # only hits whose match is in one of these fields ("": any)
 
 
 class _Row(NamedTuple):
@@ -205,6 +211,7 @@ def _run(
     kind: str | None,
     limit: int | None,
     today: dt.date | None,
+    matched_in: Collection[str] = (),
 ) -> SearchResult:
     on = today or facts.today()
     province = _check_province(province)
@@ -215,7 +222,8 @@ def _run(
     terms = matching.parse_query(query)
     if query.strip() and not terms:
         raise UsageError(f"nothing to search for in {query!r}: it has no letters or digits")
-    found = backend.select(_Request(query, terms, province, wanted, kind, on, limit))
+    request = _Request(query, terms, province, wanted, kind, on, limit, frozenset(matched_in))
+    found = backend.select(request)
     orgs = backend.orgs
     hits = tuple(
         _hit(orgs[row.i], row.relation, province, wanted, row.name_reason, row.match, on)
@@ -255,6 +263,9 @@ def _select_each(
         if request.wanted and not all(org.offers(s) for s in request.wanted):
             continue
         match = matches.get(i)
+        in_fields = match is not None and match.fields & request.matched_in
+        if request.matched_in and i not in names and not in_fields:
+            continue
         if i in names:
             tier, words, score = 0, False, -_score(True, match)
         else:
@@ -280,6 +291,8 @@ def _select_groups(index: SearchIndex, request: _Request) -> _Found:
         groups = {None: index.everyone()}
     named = {i: next((m for m, ids in groups.items() if i in ids), None) for i in names}
     matched = sum(len(ids) for ids in groups.values()) + sum(m is None for m in named.values())
+    if request.matched_in:
+        groups = {m: ids for m, ids in groups.items() if m and m.fields & request.matched_in}
 
     # (tier, not every word in the name, score, match, organisations): as in _select_each
     entries = [(1, not (m and m.in_name), -_score(False, m), m, ids) for m, ids in groups.items()]
@@ -431,17 +444,14 @@ def find_one(
         return directory.organizations[next(iter(named))]
     if named:
         _ambiguous(text, [directory.organizations[i] for i in sorted(named)])
-    hits: tuple[Hit, ...] = ()
     if matching.parse_query(text):
-        found = search(directory, text, index=index, limit=_FEW)
-        # every hit is needed to tell name matches apart; only a very vague name needs more
-        hits = found.hits if found.total <= _FEW else search(directory, text, index=index).hits
-    by_name = [h for h in hits if {"name", "alternate_names"} & set(h.matched)]
-    candidates = [h.org for h in by_name or hits]  # a show names an organisation
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        _ambiguous(text, candidates)
+        # a show names an organisation: those matching in a name first, then any
+        for fields in (("name", "alternate_names"), ()):
+            found = search(directory, text, index=index, limit=10, matched_in=fields)
+            if found.total == 1:
+                return found.hits[0].org
+            if found.hits:
+                _ambiguous(text, [h.org for h in found.hits], found.total)
     close = index.closest_names(text)
     raise NotFoundError(
         f"no organisation called {text!r}"
@@ -450,13 +460,11 @@ def find_one(
     )
 
 
-_FEW = 50  # find_one: the hits of a search to look through before asking for all of them
-
-
-def _ambiguous(text: str, orgs: Sequence[Organization]) -> None:
+def _ambiguous(text: str, orgs: Sequence[Organization], total: int | None = None) -> None:
+    total = len(orgs) if total is None else total
     shown = "; ".join(f"{o.id} ({o.name})" for o in orgs[:10])
-    more = f"; and {len(orgs) - 10} more" if len(orgs) > 10 else ""
+    more = f"; and {total - 10:,} more" if total > 10 else ""
     raise UsageError(
-        f"{text!r} matches {len(orgs)} organisations: {shown}{more}",
+        f"{text!r} matches {total:,} organisations: {shown}{more}",
         hint="give one of these ids",
     )
