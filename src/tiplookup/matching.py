@@ -249,6 +249,8 @@ def term_services(terms: Iterable[Term]) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True, eq=False)  # compared by identity: many orgs share one
 class WordMatch:
+    """How a typed word matched one word of an organisation, and in which field."""
+
     score: float  # quality × field weight / 100
     field: str
     word: str  # the vocabulary word that matched
@@ -276,6 +278,8 @@ def keep_best(best: dict[int, WordMatch], i: int, match: WordMatch) -> None:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class TermMatch:
+    """How one query term matched an organisation."""
+
     score: float
     fields: frozenset[str]
     reasons: tuple[str, ...]
@@ -284,6 +288,8 @@ class TermMatch:
 
 @dataclass(frozen=True, slots=True)
 class OrgMatch:
+    """How a whole query matched an organisation: every term's match, combined."""
+
     score: float  # mean over the query's terms
     fields: frozenset[str]
     reasons: tuple[str, ...]

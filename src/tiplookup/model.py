@@ -74,12 +74,16 @@ class Phone:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
+    """A person or desk to ask for, as the source names them."""
+
     name: str
     title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
+    """Where an organisation is: the address as written, and what was read from it."""
+
     address: str  # verbatim
     province: str | None = None  # slug; derived from the address unless stated
     district: str | None = None
@@ -90,6 +94,8 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class ServiceArea:
+    """Where an organisation works, and the words in the source that say so."""
+
     scope: Scope = Scope.UNSPECIFIED
     provinces: tuple[str, ...] = ()
     source_text: str = ""  # the words in the source that support this
@@ -99,6 +105,8 @@ class ServiceArea:
 
 @dataclass(frozen=True, slots=True)
 class Website:
+    """Whether the source lists a website, and its address when known."""
+
     exists: bool = False
     url: str = ""  # "" with exists=True: the source links a website whose address was lost
 
@@ -111,6 +119,8 @@ class Website:
 
 @dataclass(frozen=True, slots=True)
 class Period:
+    """When a programme runs (years), as the source gives it."""
+
     start: int | None = None
     end: int | None = None
     source_text: str = ""
@@ -124,6 +134,8 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class Organization:
+    """One entry of the directory: who it is, what it offers, where, and how to reach it."""
+
     id: str
     name: str
     kind: str
@@ -177,6 +189,8 @@ class Organization:
 
 @dataclass(frozen=True, slots=True)
 class Directory:
+    """Every organisation of one directory file, with the file's own facts."""
+
     # a tuple, or a lazy sequence read from the compiled cache (tiplookup.store.Records)
     organizations: Sequence[Organization]
     path: str  # where it was loaded from, for messages

@@ -28,6 +28,8 @@ FLAG_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class ParsedPhone:
+    """One number read from a phone string, before it becomes a Phone."""
+
     number: str  # E.164, a short code, or "" when invalid
     display: str
     type: str

@@ -28,6 +28,8 @@ _LAO_ORTHOGRAPHY = (("ຫລ", "ຫຼ"), ("ໍາ", "ຳ"))  # older → modern
 
 @dataclass(frozen=True, slots=True)
 class Province:
+    """A province of Lao PDR (or the capital), with every spelling we know."""
+
     slug: str
     iso_code: str
     iso_name: str
@@ -44,6 +46,8 @@ class Province:
 
 @dataclass(frozen=True, slots=True)
 class District:
+    """A district of Vientiane Capital, with its spellings."""
+
     slug: str
     name: str
     province: str
@@ -54,6 +58,8 @@ class District:
 
 @dataclass(frozen=True, slots=True)
 class AddressMatch:
+    """The province (and district) read from an address, and the rule that decided."""
+
     province: str
     district: str | None
     rule: str  # which rule of [matching].precedence decided, for the curator

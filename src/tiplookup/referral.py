@@ -57,6 +57,8 @@ class Gap:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """A referral plan: whom to call for which needs, in what order, and the gaps."""
+
     needs: tuple[str, ...]  # slugs, in the order asked, without repeats
     province: str | None
     date: dt.date

@@ -41,6 +41,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """One organisation found, with why it is listed and what to watch out for."""
+
     org: Organization
     score: float  # higher = better match (0 for an empty query)
     matched: tuple[str, ...]  # fields that matched, in matching.FIELDS order
@@ -51,6 +53,8 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
+    """The hits of one search, best first, and what to try when there are none."""
+
     hits: tuple[Hit, ...]
     query: str
     province: str | None  # slug

@@ -26,6 +26,8 @@ GROUP_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class Service:
+    """A service or need in the vocabulary: slug, label, synonyms and the source's labels."""
+
     slug: str
     label: str
     group: str
