@@ -441,6 +441,8 @@ def test_search_shows_twenty_by_default_and_says_how_to_see_the_rest(run: Run) -
         ),
         (["search", "--bogus"], "no such option: --bogus (see 'tiplookup search --help')"),
         (["serch", "x"], "no such command 'serch'. Did you mean 'search', 'services'? "),
+        (["--bogus", "search", "x"], "no such option: --bogus (see 'tiplookup --help')"),
+        (["search", "-p"], "option '-p' requires an argument (see 'tiplookup search --help')"),
     ],
 )
 def test_a_bad_option_is_one_line_not_a_usage_page(
@@ -450,3 +452,10 @@ def test_a_bad_option_is_one_line_not_a_usage_page(
     assert result.exit_code == 2
     assert result.stderr.startswith("tiplookup: error: " + expected)
     assert result.stderr.count("\n") == 1
+
+
+def test_a_command_group_without_its_subcommand_still_shows_its_help(run: Run) -> None:
+    result = run("overlay")  # click shows the group's help (on stderr, exit 2)
+    shown = result.stdout + result.stderr
+    assert "Commands:" in shown and "diff" in shown
+    assert "tiplookup: error" not in shown

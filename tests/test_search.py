@@ -380,3 +380,18 @@ def test_a_service_phrase_counts_its_words_only_when_spelled_out_outside_address
     ids = {h.org.id for h in search(small, "safe house", today=TODAY).hits}
     # offers shelter, or writes "safe house" out; not "safety" + "House 52, Ban …"
     assert ids == {"pakse-shelter", "hope-house", "women-network"}
+
+
+@pytest.mark.parametrize(
+    ("query", "province", "first"),
+    [
+        ("lao women", "vientiane-capital", "Lao Women’s Union"),
+        ("care international", "champasak", "CARE International Laos"),
+        ("lao women", "champasak", "Lao Women’s Union"),
+    ],
+)
+def test_every_word_in_a_name_still_outranks_nearness_for_a_named_search(
+    query: str, province: str, first: str
+) -> None:
+    result = search(BUNDLED, query, province=province, today=TODAY, index=INDEX)
+    assert result.hits[0].org.name == first

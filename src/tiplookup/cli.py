@@ -30,12 +30,29 @@ class _Group(TyperGroup):
             render.error(exc.message, exc.hint)
             ctx.exit(int(exc.exit_code))
         except _ClickUsageError as exc:  # a bad option or value: one line, not a usage page
-            from tiplookup import render
+            where = ctx.command_path
+            if exc.ctx is not None:
+                where = exc.ctx.command_path
+            elif ctx.invoked_subcommand:
+                where = f"{where} {ctx.invoked_subcommand}"
+            _usage_error(ctx, exc, where)
 
-            where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
-            message = str(exc.format_message()).rstrip(".")
-            render.error(f"{message[:1].lower()}{message[1:]} (see '{where} --help')")
-            ctx.exit(2)
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        try:
+            return super().parse_args(ctx, args)
+        except _ClickUsageError as exc:  # a bad global option (tiplookup --bogus …)
+            _usage_error(ctx, exc, ctx.command_path)
+
+
+def _usage_error(ctx: Any, exc: Any, where: str) -> None:
+    """One line on stderr and exit 2; a group run without its subcommand shows its help."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        raise exc
+    from tiplookup import render
+
+    message = str(exc.format_message()).rstrip(".")
+    render.error(f"{message[:1].lower()}{message[1:]} (see '{where} --help')")
+    ctx.exit(2)
 
 
 # typer 0.28 vendors click and exports only this subclass of click's UsageError

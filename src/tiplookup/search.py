@@ -240,11 +240,20 @@ def _run(
     return result
 
 
-# Order: the organisation the query names (its name or acronym) first; then nearness to
-# the province; then those with every query word in their name; then ended programmes last,
-# contactable first, the better match; ties by name, then id. Nearness comes before words
-# in a name: "shelter -p savannakhet" lists Savannakhet's shelters before "… Shelter …"
-# elsewhere.
+# Order: the organisation the query names (its name or acronym) first; then those with
+# every query word in their name, then nearness to the province (the other way round when
+# the query only names services, see _lead); then ended programmes last, contactable first,
+# the better match; ties by name, then id.
+
+
+def _lead(request: _Request, tier: int, near: int, words: bool) -> tuple[int, int, int]:
+    """The first parts of a hit's rank. Every query word in its name ("lao women" → Lao
+    Women's Union) outranks nearness, unless the query only names services ("shelter",
+    "safe house"): then a "… Shelter …" elsewhere must not come before the province's own
+    shelters."""
+    if request.terms and all(term.service for term in request.terms):
+        return (tier, near, words)
+    return (tier, words, near)
 
 
 def _select_each(
@@ -275,9 +284,8 @@ def _select_each(
         else:
             tier, words, score = 1, not (match and match.in_name), -_score(False, match)
         near, ended, silent = rank_key(org, relation, on)
-        ranked.append(
-            (tier, near, words, ended, silent, score, fold_name(org), org.id, i, relation)
-        )
+        lead = _lead(request, tier, near, words)
+        ranked.append((*lead, ended, silent, score, fold_name(org), org.id, i, relation))
     best = sorted(ranked) if request.limit is None else heapq.nsmallest(request.limit, ranked)
     rows = [_Row(r[-2], r[-1], names.get(r[-2]), matches.get(r[-2])) for r in best]
     return _Found(rows, len(ranked), len(pool))
@@ -319,7 +327,7 @@ def _select_groups(index: SearchIndex, request: _Request) -> _Found:
             nearness = relation.value if relation else 0
             for is_ended, part in _split(ids if near is None else ids & near, ended):
                 for is_silent, members in _split(part, silent):
-                    key = (tier, nearness, words, is_ended, is_silent, score)
+                    key = (*_lead(request, tier, nearness, words), is_ended, is_silent, score)
                     buckets.setdefault(key, []).append((members, match, relation))
                     total += len(members)
 
