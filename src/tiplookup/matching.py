@@ -232,7 +232,7 @@ def parse_query(query: str) -> tuple[Term, ...]:
     while i < len(tokens):
         for size in range(min(4, len(tokens) - i), 0, -1):
             phrase = " ".join(tokens[i : i + size])
-            service = taxonomy.lookup(phrase) if size > 1 or phrase not in STOPWORDS else None
+            service = _service(phrase) if size > 1 or phrase not in STOPWORDS else None
             if service is not None or size == 1:
                 kept = words(phrase) or [stem(w) for w in phrase.split()]
                 terms.append(Term(phrase, tuple(kept), service.slug if service else None))
@@ -241,6 +241,15 @@ def parse_query(query: str) -> tuple[Term, ...]:
     if any(t.text not in STOPWORDS for t in terms):
         terms = [t for t in terms if t.text not in STOPWORDS]
     return tuple(terms)
+
+
+def _service(phrase: str) -> taxonomy.Service | None:
+    """The service a phrase names, also in the plural ("safe houses", "lawyers")."""
+    found = taxonomy.lookup(phrase)
+    if found is None:
+        singular = " ".join(stem(w) for w in phrase.split())
+        found = taxonomy.lookup(singular) if singular != phrase else None
+    return found
 
 
 def term_services(terms: Iterable[Term]) -> tuple[str, ...]:
@@ -349,9 +358,9 @@ def _words_match(matches: tuple[WordMatch, ...]) -> TermMatch:
 
 def _counts_for(term: Term, match: WordMatch) -> bool:
     """Whether a word match counts for the term. A service's words ("safe house") count
-    only when spelled out (not a typo's neighbour, "safety") and not in an address ("House
-    52, Ban …"): they stand in for the service, and should mean it."""
-    return term.service is None or (match.quality >= 90 and match.field != "places")
+    only when spelled as typed or as another romanisation of it, not as a typo's or a
+    prefix's neighbour ("safety"): they stand in for the service, and should mean it."""
+    return term.service is None or match.quality >= 95
 
 
 def _offered(term: Term, in_name: bool) -> TermMatch:
