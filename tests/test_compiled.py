@@ -389,3 +389,33 @@ def test_a_directory_with_local_changes_is_compiled_too(
     path.write_text(text + ENTRY.format(id="vfi", name="VFI"), "utf-8")
     assert ids() == ["lwu", "sengsavang", "vfi"]  # the directory changed: merged again
     assert merges == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("damage", "args"),
+    [
+        # two records' ids swapped: show must not print the other organisation's card
+        (
+            "UPDATE record SET id = CASE id WHEN 'sengsavang' THEN 'lwu' ELSE 'sengsavang' END",
+            ["show", "sengsavang"],
+        ),
+        ("UPDATE word SET word = word || 'x'", ["search", "sengsavang"]),  # a renamed key
+    ],
+    ids=["swapped-ids", "renamed-word"],
+)
+def test_damaged_keys_are_found_too(
+    write_directory: Callable[..., Path], run: Callable[..., Any], damage: str, args: list[str]
+) -> None:
+    import sqlite3
+
+    text = ENTRY.format(id="sengsavang", name="Sengsavang") + ENTRY.format(id="lwu", name="LWU")
+    path = write_directory(text)
+    assert run("--directory", str(path), *args).exit_code == 0
+    db = sqlite3.connect(compiled.cache_file(path))
+    db.execute(damage)
+    db.commit()
+    db.close()
+    result = run("--directory", str(path), *args)
+    assert result.exit_code == 3, result
+    assert result.stderr.startswith("tiplookup: error: the compiled copy of the directory was")
+    assert "LWU" not in result.stdout

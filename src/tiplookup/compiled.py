@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-FORMAT = 3  # bump when the layout of a cache file changes
+FORMAT = 4  # bump when the layout of a cache file changes
 RACY_NS = 2_000_000_000  # 2 s: FAT's clock granularity, the coarsest in common use
 SUBDIR = "directories"
 # What decides the validated result, besides the directory file itself.

@@ -49,6 +49,8 @@ _INDEXES = """
 CREATE INDEX record_id ON record (id);
 CREATE INDEX word_key ON word (key);
 """
+# The key columns of each table, the one looked up first.
+_KEYS = {"part": ("name",), "record": ("n", "id"), "word": ("word", "key"), "name": ("form",)}
 _DIRECTORY_FIELDS = (
     "path",
     "source_name",
@@ -79,11 +81,16 @@ class StoreDamaged(DataError):
     """The compiled cache could not be read after it was opened."""
 
 
-def _dump(value: Any) -> tuple[bytes, int]:
-    """A value as stored: its pickle, and a CRC-32 of the pickle, checked on every read, so
-    that a damaged byte is an error rather than a wrong phone number."""
+def _dump(value: Any, *keys: Any) -> tuple[bytes, int]:
+    """A value as stored: its pickle, and a CRC-32 of the row's keys and the pickle, checked
+    on every read, so that a damaged byte is an error rather than a wrong phone number or
+    another organisation's card."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return data, zlib.crc32(data)
+    return data, _crc(keys, data)
+
+
+def _crc(keys: tuple[Any, ...], data: bytes) -> int:
+    return zlib.crc32("\x1f".join(map(str, keys)).encode() + b"\x1e" + data)
 
 
 def write(
@@ -101,20 +108,23 @@ def write(
         fields = {name: getattr(directory, name) for name in _DIRECTORY_FIELDS}
         parts = {"header": header, "directory": fields, **built.parts, **(extra or {})}
         db.executemany(
-            "INSERT INTO part VALUES (?, ?, ?)", ((k, *_dump(v)) for k, v in parts.items())
+            "INSERT INTO part VALUES (?, ?, ?)", ((k, *_dump(v, k)) for k, v in parts.items())
         )
         db.executemany(
             "INSERT INTO record VALUES (?, ?, ?, ?)",
-            ((n, org.id, *_dump(org)) for n, org in enumerate(directory.organizations)),
+            ((n, org.id, *_dump(org, n, org.id)) for n, org in enumerate(directory.organizations)),
         )
         keys = {word: key for key, words in built.keys.items() for word in words}
         db.executemany(
             "INSERT INTO word VALUES (?, ?, ?, ?)",
-            ((word, keys[word], *_dump(postings)) for word, postings in built.words.items()),
+            (
+                (word, keys[word], *_dump(postings, word, keys[word]))
+                for word, postings in built.words.items()
+            ),
         )
         db.executemany(
             "INSERT INTO name VALUES (?, ?, ?)",
-            ((form, *_dump(entries)) for form, entries in built.forms.items()),
+            ((form, *_dump(entries, form)) for form, entries in built.forms.items()),
         )
         db.executescript(_INDEXES)
         db.commit()
@@ -122,10 +132,13 @@ def write(
         db.close()
 
 
-def _load(value: bytes, crc: int) -> Any:
-    if zlib.crc32(value) != crc:
+def _checked(row: tuple[Any, ...], load: bool = True) -> tuple[Any, ...]:
+    """A stored row (its keys, then a value and its CRC) with the CRC checked: the keys, and
+    the value unpickled (``load``) or left out."""
+    *keys, data, crc = row
+    if _crc(tuple(keys), data) != crc:
         raise ValueError("checksum mismatch")
-    return pickle.loads(value)
+    return (*keys, pickle.loads(data)) if load else tuple(keys)
 
 
 def header(file: Path) -> tuple[Any, sqlite3.Connection]:
@@ -135,10 +148,10 @@ def header(file: Path) -> tuple[Any, sqlite3.Connection]:
 
     db = sqlite3.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
     try:
-        row = db.execute("SELECT value, crc FROM part WHERE name = 'header'").fetchone()
+        row = db.execute("SELECT name, value, crc FROM part WHERE name = 'header'").fetchone()
         if row is None:
             raise sqlite3.DatabaseError("no header")
-        return _load(*row), db
+        return _checked(row)[-1], db
     except BaseException:
         db.close()
         raise
@@ -148,7 +161,7 @@ def restamp(file: Path, new: Any) -> None:
     """Replace the header of ``file`` in place."""
     db = sqlite3.connect(file)
     try:
-        db.execute("UPDATE part SET value = ?, crc = ? WHERE name = 'header'", _dump(new))
+        db.execute("UPDATE part SET value = ?, crc = ? WHERE name = 'header'", _dump(new, "header"))
         db.commit()
     finally:
         db.close()
@@ -169,19 +182,19 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def _rows(self, sql: str, *args: Any, stored: bool = False) -> list[tuple[Any, ...]]:
-        """The rows of a query; with ``stored``, its last two columns (a value and its CRC)
-        become the value they hold."""
+    def _rows(self, sql: str, *args: Any, load: bool = True) -> list[tuple[Any, ...]]:
+        """The stored rows a query selects (keys, value, CRC), checked: see :func:`_checked`."""
         try:
-            rows = self.db.execute(sql, args).fetchall()
-            return [(*row[:-2], _load(*row[-2:])) for row in rows] if stored else rows
+            return [_checked(row, load) for row in self.db.execute(sql, args).fetchall()]
         except DAMAGED as exc:
             raise self._damaged(exc) from None
 
-    def _one(self, table: str, key: str, value: Any) -> Any:
-        """The stored value in ``table`` whose ``key`` column is ``value``; None if none."""
-        rows = self._rows(f"SELECT value, crc FROM {table} WHERE {key} = ?", value, stored=True)
-        return rows[0][0] if rows else None
+    def _one(self, table: str, key: Any) -> Any:
+        """The value stored in ``table`` under ``key``; None if there is none."""
+        column = _KEYS[table][0]
+        keys = ", ".join(_KEYS[table])
+        rows = self._rows(f"SELECT {keys}, value, crc FROM {table} WHERE {column} = ?", key)
+        return rows[0][-1] if rows else None
 
     def _damaged(self, exc: Exception) -> StoreDamaged:
         self.db.close()
@@ -193,7 +206,7 @@ class Store:
         )
 
     def directory(self) -> Directory:
-        fields = self._one("part", "name", "directory")
+        fields = self._one("part", "directory")
         count = self.part("count")
         if not isinstance(fields, dict) or not isinstance(count, int):
             raise self._damaged(LookupError("directory"))
@@ -203,37 +216,45 @@ class Store:
     # -- the search index's Source ---------------------------------------------------------
 
     def part(self, name: str) -> Any:
-        return self._one("part", "name", name)
+        return self._one("part", name)
 
     def postings(self, word: str) -> Postings | None:
-        return self._one("word", "word", word)  # type: ignore[no-any-return]
+        found = self._one("word", word)
+        if found is None:  # only words of the stored vocabulary are asked for
+            raise self._damaged(LookupError(word))
+        return found  # type: ignore[no-any-return]
 
     def spellings(self, key: str) -> list[str]:
-        rows = self._rows("SELECT word FROM word WHERE key = ? ORDER BY word", key)
-        return [word for (word,) in rows]
+        sql = "SELECT word, key, value, crc FROM word WHERE key = ? ORDER BY word"
+        return [word for word, _ in self._rows(sql, key, load=False)]
 
     def names(self, form: str) -> list[NameEntry]:
-        return self._one("name", "form", form) or []
+        return self._one("name", form) or []
 
     # -- organisations ---------------------------------------------------------------------
 
     def record(self, n: int) -> Organization:
-        return self._organization(self._one("record", "n", n))
+        rows = self._rows("SELECT n, id, value, crc FROM record WHERE n = ?", n)
+        if not rows:
+            raise self._damaged(LookupError(n))
+        _, org_id, org = rows[0]
+        return self._organization(org, org_id)
 
     def number_of(self, org_id: str) -> int | None:
-        rows = self._rows("SELECT n FROM record WHERE id = ?", org_id)
+        sql = "SELECT n, id, value, crc FROM record WHERE id = ?"
+        rows = self._rows(sql, org_id, load=False)
         return int(rows[0][0]) if rows else None
 
     def records(self, start: int) -> list[tuple[int, Organization]]:
-        sql = "SELECT n, value, crc FROM record WHERE n >= ? ORDER BY n LIMIT ?"
-        rows = self._rows(sql, start, _BATCH, stored=True)
-        if not rows or [n for n, _ in rows] != list(range(start, start + len(rows))):
+        sql = "SELECT n, id, value, crc FROM record WHERE n >= ? ORDER BY n LIMIT ?"
+        rows = self._rows(sql, start, _BATCH)
+        if not rows or [n for n, _, _ in rows] != list(range(start, start + len(rows))):
             raise self._damaged(LookupError(start))  # a record is missing
-        return [(n, self._organization(org)) for n, org in rows]
+        return [(n, self._organization(org, org_id)) for n, org_id, org in rows]
 
-    def _organization(self, value: Any) -> Organization:
-        if not isinstance(value, Organization):
-            raise self._damaged(LookupError(type(value).__name__))
+    def _organization(self, value: Any, org_id: str) -> Organization:
+        if not isinstance(value, Organization) or value.id != org_id:
+            raise self._damaged(LookupError(org_id))
         return value
 
 
