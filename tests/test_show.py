@@ -181,3 +181,14 @@ def test_a_long_error_is_cut_but_keeps_its_hint(capsys: pytest.CaptureFixture[st
     assert line.count("\n") == 1 and len(line) < 420
     assert line.startswith("tiplookup: error: 'women' matches 1,249 organisations: org-0 ")
     assert line.endswith("… (give one of these ids)\n")
+
+
+def test_show_does_not_guess_from_a_typos_neighbour_outside_the_names(run: Run) -> None:
+    # "friends" is no name here; only "find" in one description is near it
+    result = run("show", "friends")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "tiplookup: error: no organisation called 'friends'; the closest is "
+        "anti-trafficking-divisions (Anti-Trafficking Divisions), for in description: 'find'"
+    )

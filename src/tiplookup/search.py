@@ -460,8 +460,15 @@ def find_one(
         # a show names an organisation: those matching in a name first, then any
         for fields in (("name", "alternate_names"), ()):
             found = search(directory, text, index=index, limit=10, matched_in=fields)
-            if found.total == 1:
+            if found.total == 1 and (fields or _written_out(text, found.hits[0].org)):
                 return found.hits[0].org
+            if found.total == 1:  # only a typo's neighbour outside its names: do not guess
+                org = found.hits[0].org
+                raise NotFoundError(
+                    f"no organisation called {text!r}; the closest is {org.id} ({org.name}), "
+                    f"for {'; '.join(found.hits[0].reasons)}",
+                    hint=f"to see it: tiplookup show {org.id}",
+                )
             if found.hits:
                 _ambiguous(text, [h.org for h in found.hits], found.total)
     close = index.closest_names(text)
@@ -470,6 +477,12 @@ def find_one(
         + (f"; closest names: {', '.join(close)}" if close else ""),
         hint="run 'tiplookup list' to see every id",
     )
+
+
+def _written_out(text: str, org: Organization) -> bool:
+    """Every word of ``text`` is a word of the organisation, as typed or romanised."""
+    have = {matching.romanised(w) for w in org_words(org)}
+    return all(matching.romanised(w) in have for w in matching.words(text))
 
 
 def _ambiguous(text: str, orgs: Sequence[Organization], total: int | None = None) -> None:
