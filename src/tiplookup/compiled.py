@@ -184,7 +184,7 @@ def merged(
     digest = content_digest(data)
     opened = _open(cache, stamp, source)
     if opened is not None and opened[0].digest == digest:
-        directory = opened[1].directory()
+        directory = _at(opened[1].directory(), Path(base.path))
         extra = opened[1].part("overlay")
         if isinstance(extra, dict):
             _sources[id(directory)] = (directory, opened[1])
