@@ -192,3 +192,15 @@ def test_show_does_not_guess_from_a_typos_neighbour_outside_the_names(run: Run) 
         "tiplookup: error: no organisation called 'friends'; the closest is "
         "anti-trafficking-divisions (Anti-Trafficking Divisions), for in description: 'find'"
     )
+
+
+@pytest.mark.parametrize("name", ["lwu", "LWU", "Lao Women's Union", "lao-womens-union"])
+def test_a_hidden_organisation_is_never_answered_with_another_that_mentions_it(
+    run: Run, name: str
+) -> None:
+    assert run("hide", "lao-womens-union").exit_code == 0
+    result = run("show", name)  # Sengsavang's description mentions LWU: it must not show
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "is hidden by your overlay" in result.stderr
+    assert "tiplookup unhide lao-womens-union" in result.stderr

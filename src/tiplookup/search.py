@@ -34,6 +34,7 @@ __all__ = [
     "SearchResult",
     "exhaustive_search",
     "find_one",
+    "names_of",
     "rank_key",
     "search",
 ]
@@ -477,6 +478,13 @@ def find_one(
         + (f"; closest names: {', '.join(close)}" if close else ""),
         hint="run 'tiplookup list' to see every id",
     )
+
+
+def names_of(org: Organization, text: str) -> bool:
+    """Whether ``text`` is the organisation's name, heading or an alternate name (as an
+    exact-name search compares them: case, accents and romanisation aside)."""
+    wanted = matching.query_name_forms(text)
+    return any(form in wanted for form, _, _ in name_forms(org))
 
 
 def _written_out(text: str, org: Organization) -> bool:

@@ -155,10 +155,12 @@ def show(
     fmt = _format(format, ("card", "plain", "json"))
     directory = state.directory()
     text = " ".join(id_or_name)
-    if text.strip() in state.hidden_ids():
+    hidden = _hidden_named(text)
+    if hidden is not None:  # never answer with another organisation that mentions it
+        where = "" if hidden == text.strip() else f" ({hidden})"
         raise NotFoundError(
-            f"{text.strip()!r} is hidden by your overlay",
-            hint=f"to show it again: tiplookup unhide {text.strip()}",
+            f"{text.strip()!r}{where} is hidden by your overlay",
+            hint=f"to show it again: tiplookup unhide {hidden}",
         )
     org = directory.get(text.strip()) or _find_one(directory, text)  # an id needs no search
     on = facts.today()
@@ -168,6 +170,19 @@ def show(
         cards.print_card(org, on, directory)
     else:
         out(cards.org_plain(org, on, directory=directory))
+
+
+def _hidden_named(text: str) -> str | None:
+    """The id of the hidden organisation whose id, name or acronym ``text`` is, if any."""
+    hidden = state.hidden_ids()
+    if not hidden:
+        return None
+    if text.strip() in hidden:
+        return text.strip()
+    from tiplookup.search import names_of
+
+    base = state.base_directory()
+    return next((i for i in sorted(hidden) if (o := base.get(i)) and names_of(o, text)), None)
 
 
 def _find_one(directory: Directory, text: str) -> Organization:
