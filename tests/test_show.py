@@ -189,8 +189,8 @@ def test_show_does_not_guess_from_a_typos_neighbour_outside_the_names(run: Run) 
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "tiplookup: error: no organisation called 'friends'; the closest is "
-        "anti-trafficking-divisions (Anti-Trafficking Divisions), for in description: 'find'"
+        "tiplookup: error: no organisation called 'friends'; nearest: "
+        "anti-trafficking-divisions (Anti-Trafficking Divisions: in description: 'find'"
     )
 
 
@@ -204,3 +204,16 @@ def test_a_hidden_organisation_is_never_answered_with_another_that_mentions_it(
     assert result.stdout == ""
     assert "is hidden by your overlay" in result.stderr
     assert "tiplookup unhide lao-womens-union" in result.stderr
+
+
+def test_many_candidates_are_listed_by_id_so_that_they_fit_on_the_line(run: Run) -> None:
+    result = run("show", "shelter")
+    assert result.exit_code == 2
+    line = result.stderr
+    assert line.startswith("tiplookup: error: 'shelter' matches 7 organisations: ")
+    assert line.endswith(
+        "(give one of these ids, or see them all: tiplookup search 'shelter' --all)\n"
+    )
+    assert "…" not in line and line.count("\n") == 1
+    ids = line.split("organisations: ")[1].split(" (give")[0].split(", ")
+    assert len(ids) == 7 and all(run("show", i).exit_code == 0 for i in ids)

@@ -466,8 +466,8 @@ def find_one(
             if found.total == 1:  # only a typo's neighbour outside its names: do not guess
                 org = found.hits[0].org
                 raise NotFoundError(
-                    f"no organisation called {text!r}; the closest is {org.id} ({org.name}), "
-                    f"for {'; '.join(found.hits[0].reasons)}",
+                    f"no organisation called {text!r}; nearest: {org.id} ({org.name}: "
+                    f"{'; '.join(found.hits[0].reasons)})",
                     hint=f"to see it: tiplookup show {org.id}",
                 )
             if found.hits:
@@ -494,10 +494,15 @@ def _written_out(text: str, org: Organization) -> bool:
 
 
 def _ambiguous(text: str, orgs: Sequence[Organization], total: int | None = None) -> None:
+    """A UsageError naming the candidates: with their names when few, else ids only, so
+    that the ids a user is asked to type fit on the line."""
     total = len(orgs) if total is None else total
-    shown = "; ".join(f"{o.id} ({o.name})" for o in orgs[:10])
-    more = f"; and {total - 10:,} more" if total > 10 else ""
-    raise UsageError(
-        f"{text!r} matches {total:,} organisations: {shown}{more}",
-        hint="give one of these ids",
-    )
+    if total <= 4:
+        shown = "; ".join(f"{o.id} ({o.name})" for o in orgs)
+        hint = "give one of these ids"
+    else:
+        shown = ", ".join(o.id for o in orgs[:8]) + (
+            f"; and {total - 8:,} more" if total > 8 else ""
+        )
+        hint = f"give one of these ids, or see them all: tiplookup search {text.strip()!r} --all"
+    raise UsageError(f"{text!r} matches {total:,} organisations: {shown}", hint=hint)
