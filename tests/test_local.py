@@ -373,3 +373,11 @@ def test_hostile_text_in_local_entries_is_printed_inert(run: Run) -> None:
     for text in outputs:
         assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
     assert "Evil Red [bold]Shelter[/bold] esrever (evil)" in added.stdout
+
+
+def test_hide_by_acronym_suggests_the_id(run: Run) -> None:
+    result = run("hide", "lwu")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "tiplookup: error: no entry with id 'lwu' (did you mean 'lao-womens-union'?)\n"
+    )

@@ -267,7 +267,10 @@ def _unknown_id(base: Directory, org_id: str) -> UsageError:
     ids = [o.id for o in base.organizations] + [
         str(e["id"]) for e in (current.entries if current else ())
     ]
-    close = difflib.get_close_matches(org_id, ids, n=1)
+    from tiplookup.search import names_of
+
+    named = [o.id for o in base.organizations if names_of(o, org_id)]  # "lwu" → its id
+    close = named[:1] or difflib.get_close_matches(org_id, ids, n=1)
     hint = f"did you mean {close[0]!r}?" if close else "run 'tiplookup list' for the ids"
     return UsageError(f"no entry with id {org_id!r}", hint=hint)
 
