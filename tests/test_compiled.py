@@ -220,7 +220,7 @@ def test_an_index_is_never_reused_for_another_directory(old_file: Path, builds: 
 
     loaded = compiled.load(old_file)
     compiled.search_index(loaded)
-    merged = replace(loaded, organizations=(), finder=None)  # like an overlay merge
+    merged = replace(loaded, organizations=())  # like an overlay merge
     assert compiled.search_index(merged).directory is merged
     assert builds == [1, 0]
 

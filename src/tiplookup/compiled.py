@@ -246,19 +246,8 @@ def _header(stamp: tuple[Any, ...], source: str, stat: os.stat_result, digest: s
     return Header(stamp, source, stat.st_size, stat.st_mtime_ns, digest, racy)
 
 
-# Damaged bytes can make pickle raise almost anything; none of it may stop a command.
-_DAMAGED = (
-    OSError,
-    EOFError,
-    pickle.UnpicklingError,
-    AttributeError,
-    ImportError,
-    ValueError,
-    TypeError,
-    IndexError,
-    KeyError,
-    MemoryError,
-)
+# Damaged bytes can make pickle (or SQLite) raise almost anything; none may stop a command.
+_DAMAGED = (OSError, *store.DAMAGED)
 
 
 def _safe(status: os.stat_result) -> bool:
@@ -293,7 +282,7 @@ def _open(cache: Path, stamp: tuple[Any, ...], source: str) -> tuple[Header, sto
     try:
         _open_trusted(cache).close()
         header, db = store.header(cache)
-    except (*_DAMAGED, sqlite3.Error):
+    except _DAMAGED:
         return None
     if not isinstance(header, Header) or (header.stamp, header.source) != (stamp, source):
         db.close()

@@ -8,7 +8,7 @@ so that an HSDS export is a reshaping, not a translation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
@@ -199,17 +199,14 @@ class Directory:
     retrieved: str = ""
     retrieved_note: str = ""
     citations: dict[str, str] = field(default_factory=dict)
-    # finds one organisation by id without reading them all (the compiled cache has one)
-    finder: Callable[[str], Organization | None] | None = field(
-        default=None, compare=False, repr=False
-    )
 
     def __len__(self) -> int:
         return len(self.organizations)
 
     def get(self, org_id: str) -> Organization | None:
-        if self.finder is not None:
-            return self.finder(org_id)
+        find = getattr(self.organizations, "find", None)  # store.Records looks it up
+        if find is not None:
+            return find(org_id)  # type: ignore[no-any-return]
         for org in self.organizations:
             if org.id == org_id:
                 return org

@@ -214,7 +214,7 @@ def merge(base: Directory, overlay: Overlay | None) -> Merged:
     problems.extend(hide_problems)
     if problems:
         raise Damaged(overlay.path, problems)
-    merged = dataclasses.replace(base, organizations=tuple(orgs), citations=citations, finder=None)
+    merged = dataclasses.replace(base, organizations=tuple(orgs), citations=citations)
     return Merged(merged, tuple(orphans))
 
 

@@ -291,15 +291,8 @@ class _Ranker:
     def _key(self, org: Organization) -> RankKey:
         relation = self.relation(org)
         distance = relation.value if relation is not None else len(Relation)
-        victim_services = sum(1 for s in org.services if _is_need(s))
-        return (
-            org.ended(self.on),  # ended programmes always last
-            distance if self.province else 0,
-            not org.contactable,
-            -victim_services,  # one provider is easier for a survivor than several
-            org.name.casefold(),
-            org.id,
-        )
+        # ended programmes always last; then the nearest; then as provider_key
+        return (org.ended(self.on), distance if self.province else 0, *provider_key(org))
 
     def suggest(self, org: Organization) -> Suggestion:
         known = self._suggestions.get(org.id)
@@ -339,6 +332,13 @@ class _Ranker:
 
 def _phone_note(phone: Phone) -> str:
     return ", ".join(n for n in ("hotline" if phone.type == "hotline" else "", phone.contact) if n)
+
+
+def provider_key(org: Organization) -> tuple[bool, int, str, str]:
+    """The order of providers equally near and equally active: contactable first, then the
+    broadest (one provider is easier for a survivor than several), then by name."""
+    victim_services = sum(1 for s in org.services if _is_need(s))
+    return (not org.contactable, -victim_services, org.name.casefold(), org.id)
 
 
 def _is_need(slug: str) -> bool:

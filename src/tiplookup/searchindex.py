@@ -38,7 +38,6 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tiplookup import taxonomy
 from tiplookup.model import Directory, Organization, Relation, Scope
 
 if TYPE_CHECKING:
@@ -82,6 +81,8 @@ class Built:
 def build(orgs: Sequence[Organization]) -> Built:
     """The index of ``orgs``, numbered by position."""
     from tiplookup import matching
+    from tiplookup.referral import provider_key
+    from tiplookup.taxonomy import fold
 
     postings: defaultdict[tuple[str, str], list[int]] = defaultdict(list)  # (word, field)
     forms: defaultdict[str, list[NameEntry]] = defaultdict(list)
@@ -124,26 +125,11 @@ def build(orgs: Sequence[Organization]) -> Built:
         count=len(orgs),
         vocabulary=vocabulary,
         ends=ends,
-        order=places_in(
-            sorted(range(len(orgs)), key=lambda i: (matching.fold_name(orgs[i]), orgs[i].id))
-        ),
-        refer_order=places_in(sorted(range(len(orgs)), key=lambda i: refer_key(orgs[i]))),
+        order=places_in(sorted(range(len(orgs)), key=lambda i: (fold(orgs[i].name), orgs[i].id))),
+        refer_order=places_in(sorted(range(len(orgs)), key=lambda i: provider_key(orgs[i]))),
         choices=matching.name_choices(orgs),
     )
     return Built(parts, words, keys, dict(forms))
-
-
-def name_key(org: Organization) -> tuple[str, str]:
-    """The search order after match and nearness (see search._select_each)."""
-    return (taxonomy.fold(org.name), org.id)
-
-
-def refer_key(org: Organization) -> tuple[bool, int, str, str]:
-    """The referral order after nearness and ending (see referral._Ranker)."""
-    victim_services = sum(
-        1 for s in org.services if taxonomy.is_known(s) and taxonomy.get(s).is_need
-    )
-    return (not org.contactable, -victim_services, org.name.casefold(), org.id)
 
 
 def numbers(ids: Sequence[int]) -> array[int]:

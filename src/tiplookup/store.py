@@ -74,6 +74,7 @@ DAMAGED = (
     IndexError,
     KeyError,
     MemoryError,
+    OverflowError,
 )
 
 
@@ -211,7 +212,7 @@ class Store:
         if not isinstance(fields, dict) or not isinstance(count, int):
             raise self._damaged(LookupError("directory"))
         records = Records(self, count)
-        return Directory(records, **fields, finder=records.find)
+        return Directory(records, **fields)
 
     # -- the search index's Source ---------------------------------------------------------
 
